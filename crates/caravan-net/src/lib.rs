@@ -1,0 +1,165 @@
+//! Caravan's network model: the physical layers (road, rail, sea), border crossing points,
+//! terminals, places and the cost parameters, loaded from the project's data files and
+//! validated. Knows nothing of routing state, terminals or HTTP.
+
+mod error;
+pub mod geo;
+mod load;
+mod model;
+pub mod places;
+mod table;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+pub use error::DataError;
+pub use model::*;
+pub use places::{PlaceIndex, PlaceMatch};
+
+/// The whole network as loaded from a data directory.
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub nodes: Vec<Node>,
+    pub links: Vec<Link>,
+    pub bcps: Vec<Bcp>,
+    pub terminals: Vec<Terminal>,
+    pub places: Vec<Place>,
+    pub gauges: Vec<Gauge>,
+    pub params: Params,
+}
+
+/// The files of a data directory, relative to its root.
+pub mod files {
+    pub const NODES: &str = "network/nodes.csv.gz";
+    pub const EDGES: &str = "network/edges.csv.gz";
+    pub const PLACES: &str = "network/places.csv.gz";
+    pub const BCPS: &str = "curated/bcps.csv";
+    pub const UNLISTED_BCPS: &str = "network/bcps_unlisted.csv";
+    pub const MODE_PARAMS: &str = "curated/mode_params.csv";
+    pub const TRANSFERS: &str = "curated/transfers.csv";
+    pub const SEAPORTS: &str = "curated/seaports.csv";
+    pub const TERMINALS: &str = "curated/terminals.csv";
+    pub const GAUGES: &str = "curated/rail_gauges.csv";
+}
+
+fn open(dir: &Path, rel: &str) -> Result<Box<dyn Read>, DataError> {
+    let path: PathBuf = dir.join(rel);
+    let f = File::open(&path).map_err(|source| DataError::Io { path, source })?;
+    let r = BufReader::with_capacity(1 << 16, f);
+    Ok(if rel.ends_with(".gz") {
+        Box::new(flate2::read::GzDecoder::new(r))
+    } else {
+        Box::new(r)
+    })
+}
+
+impl Network {
+    /// Loads and validates the network of a data directory (see `files`).
+    pub fn load_dir(dir: &Path) -> Result<Network, DataError> {
+        let o = |rel: &str| open(dir, rel);
+        let modes = load::long_params(files::MODE_PARAMS, o(files::MODE_PARAMS)?)?;
+        let transfers = load::transfers(files::TRANSFERS, o(files::TRANSFERS)?)?;
+        let params = load::params(files::MODE_PARAMS, &modes, files::TRANSFERS, &transfers)?;
+        let mut bcps = load::bcps(files::BCPS, o(files::BCPS)?)?;
+        bcps.extend(load::unlisted_bcps(files::UNLISTED_BCPS, o(files::UNLISTED_BCPS)?, &modes)?);
+        let nodes = load::nodes(files::NODES, o(files::NODES)?)?;
+        let bcp_index: HashMap<(String, Layer), u32> = bcps
+            .iter()
+            .enumerate()
+            .map(|(i, b)| ((b.id.clone(), b.mode), i as u32))
+            .collect();
+        let links = load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
+        let mut terminals = load::terminals(files::SEAPORTS, o(files::SEAPORTS)?, "locode", &params)?;
+        terminals.extend(load::terminals(files::TERMINALS, o(files::TERMINALS)?, "id", &params)?);
+        let gauges = load::gauges(files::GAUGES, o(files::GAUGES)?)?;
+        let places = load::places(files::PLACES, o(files::PLACES)?)?;
+        let net = Network {
+            nodes,
+            links,
+            bcps,
+            terminals,
+            places,
+            gauges,
+            params,
+        };
+        let off = net.validate()?;
+        for i in off {
+            tracing::warn!(bcp = %net.bcps[i as usize].key(), "border crossing is not on the network");
+        }
+        Ok(net)
+    }
+
+    /// Structural checks that must hold for any network Caravan ships. Returns the BCPs that
+    /// are not on the network (the build report says why), which is not an error.
+    pub fn validate(&self) -> Result<Vec<u32>, DataError> {
+        let mut problems = Vec::new();
+        let mut bcp_links = vec![0usize; self.bcps.len()];
+        for (i, l) in self.links.iter().enumerate() {
+            let (a, b) = (&self.nodes[l.from as usize], &self.nodes[l.to as usize]);
+            if a.layer != l.class.layer() || b.layer != l.class.layer() {
+                problems.push(format!("link {i} joins nodes of another layer than its class {}", l.class.as_str()));
+            }
+            if !(l.km.is_finite() && l.km > 0.0) {
+                problems.push(format!("link {i} has length {}", l.km));
+            }
+            match l.bcp {
+                Some(bi) => {
+                    let bcp = &self.bcps[bi as usize];
+                    bcp_links[bi as usize] += 1;
+                    let pair = [a.country, b.country];
+                    if !(pair.contains(&bcp.country_a) && pair.contains(&bcp.country_b)) {
+                        problems.push(format!(
+                            "link {i} of BCP {} joins {}-{}, not {}-{}",
+                            bcp.key(),
+                            a.country,
+                            b.country,
+                            bcp.country_a,
+                            bcp.country_b
+                        ));
+                    }
+                }
+                None => {
+                    if a.country != b.country {
+                        problems.push(format!(
+                            "link {i} crosses {}-{} without a BCP",
+                            a.country, b.country
+                        ));
+                    }
+                }
+            }
+        }
+        let off_network = (0..self.bcps.len() as u32).filter(|&i| bcp_links[i as usize] == 0).collect();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if !(n.lat.is_finite() && n.lon.is_finite()) {
+                problems.push(format!("node {i} has no valid coordinate"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(off_network)
+        } else {
+            Err(DataError::Invalid(problems))
+        }
+    }
+
+    /// The mainline gauge of a country's railways, if it has any.
+    pub fn gauge_of(&self, country: Country) -> Option<u16> {
+        self.gauges.iter().find(|g| g.country == country).map(|g| g.mm)
+    }
+
+    /// Finds a BCP row by `id` (every mode) or `id:mode`.
+    pub fn find_bcps(&self, key: &str) -> Vec<u32> {
+        let key = key.trim().to_ascii_lowercase();
+        let (id, mode) = match key.split_once(':') {
+            Some((id, m)) => (id.to_owned(), Layer::parse(m)),
+            None => (key.clone(), None),
+        };
+        self.bcps
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.id == id && mode.is_none_or(|m| m == b.mode))
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+}

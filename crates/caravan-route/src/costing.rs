@@ -1,0 +1,221 @@
+//! Per-request pricing: turns arc components into hours, USD and kg CO2e for the request's
+//! cargo, applies the scenario overlay, and combines them into the criterion's weight.
+
+use caravan_net::{BcpStatus, Country, LinkClass, Network};
+
+use crate::graph::{Arc, ArcKind};
+use crate::request::Criterion;
+
+/// Hours, USD and kg CO2e of one step, split by what they are spent on.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Parts {
+    pub km: f64,
+    pub moving_hours: f64,
+    pub border_hours: f64,
+    pub transfer_hours: f64,
+    pub moving_usd: f64,
+    pub border_usd: f64,
+    pub transfer_usd: f64,
+    pub co2e_kg: f64,
+}
+
+impl Parts {
+    pub fn hours(&self) -> f64 {
+        self.moving_hours + self.border_hours + self.transfer_hours
+    }
+    pub fn usd(&self) -> f64 {
+        self.moving_usd + self.border_usd + self.transfer_usd
+    }
+    pub fn add(&mut self, o: &Parts) {
+        self.km += o.km;
+        self.moving_hours += o.moving_hours;
+        self.border_hours += o.border_hours;
+        self.transfer_hours += o.transfer_hours;
+        self.moving_usd += o.moving_usd;
+        self.border_usd += o.border_usd;
+        self.transfer_usd += o.transfer_usd;
+        self.co2e_kg += o.co2e_kg;
+    }
+}
+
+/// Which parts of the network a search may use.
+#[derive(Clone, Debug)]
+pub(crate) struct Constraints {
+    pub class_allowed: [bool; 4],
+    pub bcp_blocked: Vec<bool>,
+    pub terminal_blocked: Vec<bool>,
+    pub avoid_countries: Vec<Country>,
+}
+
+impl Constraints {
+    /// Applies the rule for unlisted crossings: usable only while some listed crossing of the
+    /// same country pair and mode is usable (so closing every listed AF-PK crossing closes the
+    /// pair, instead of leaving a back door).
+    pub fn close_orphaned_unlisted(&mut self, net: &Network) {
+        let open_pairs: Vec<_> = net
+            .bcps
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| b.listed && !self.bcp_blocked[*i])
+            .map(|(_, b)| (b.pair(), b.mode))
+            .collect();
+        for (i, b) in net.bcps.iter().enumerate() {
+            if !b.listed && !open_pairs.contains(&(b.pair(), b.mode)) {
+                self.bcp_blocked[i] = true;
+            }
+        }
+    }
+}
+
+/// Everything needed to price arcs for one request.
+#[derive(Clone, Debug)]
+pub(crate) struct Pricing {
+    pub tonnes: f64,
+    /// Per class: hours, USD and kg CO2e per km for this cargo.
+    per_km: [(f64, f64, f64); 4],
+    /// Per BCP and direction: wait hours and fee USD for this cargo (scenario applied).
+    pub bcp_wait: Vec<[f64; 2]>,
+    pub bcp_fee: Vec<[f64; 2]>,
+    gauge: (f64, f64),
+    terminal: Vec<(f64, f64)>,
+    /// Weights of USD, hours and kg CO2e in the criterion.
+    pub w_usd: f64,
+    pub w_hours: f64,
+    pub w_co2: f64,
+    pub value_of_time_usd_per_h: f64,
+    pub carbon_price_usd_per_kg: f64,
+}
+
+impl Pricing {
+    pub fn new(
+        net: &Network,
+        criterion: Criterion,
+        tonnes: f64,
+        value_usd: f64,
+        vot_day_share: f64,
+        carbon_usd_per_t: f64,
+    ) -> Pricing {
+        let p = &net.params;
+        let per_km = LinkClass::ALL.map(|c| {
+            let cp = p.class(c);
+            (
+                1.0 / cp.speed_kmh.value,
+                cp.cost_usd_per_tkm.value * tonnes,
+                cp.co2e_g_per_tkm.value * tonnes / 1000.0,
+            )
+        });
+        let vehicles = |mode: caravan_net::Layer| {
+            let payload = p.class(match mode {
+                caravan_net::Layer::Rail => LinkClass::Rail,
+                _ => LinkClass::Road,
+            })
+            .payload_t
+            .value;
+            (tonnes / payload).ceil().max(1.0)
+        };
+        let bcp_fee = net
+            .bcps
+            .iter()
+            .map(|b| b.fee_usd.map(|f| f * vehicles(b.mode)))
+            .collect();
+        let terminal = net
+            .terminals
+            .iter()
+            .map(|t| (t.handling_hours.value, t.handling_usd_per_t.value * tonnes))
+            .collect();
+        let vot = value_usd * vot_day_share / 24.0;
+        let carbon = carbon_usd_per_t / 1000.0;
+        // Pure criteria keep a tiny weight on the others so that ties break sensibly.
+        let (w_usd, w_hours, w_co2) = match criterion {
+            Criterion::Fastest => (1e-6, 1.0, 0.0),
+            Criterion::Cheapest => (1.0, 1e-6, 0.0),
+            Criterion::Greenest => (1e-6, 0.0, 1.0),
+            Criterion::Generalized => (1.0, vot, carbon),
+        };
+        Pricing {
+            tonnes,
+            per_km,
+            bcp_wait: net.bcps.iter().map(|b| b.wait_hours).collect(),
+            bcp_fee,
+            gauge: (p.gauge_change.hours.value, p.gauge_change.usd_per_t.value * tonnes),
+            terminal,
+            w_usd,
+            w_hours,
+            w_co2,
+            value_of_time_usd_per_h: vot,
+            carbon_price_usd_per_kg: carbon,
+        }
+    }
+
+    pub fn weight(&self, p: &Parts) -> f64 {
+        self.w_usd * p.usd() + self.w_hours * p.hours() + self.w_co2 * p.co2e_kg
+    }
+
+    fn line(&self, class: LinkClass, km: f64) -> Parts {
+        let (h, usd, co2) = self.per_km[class.index()];
+        Parts {
+            km,
+            moving_hours: km * h,
+            moving_usd: km * usd,
+            co2e_kg: km * co2,
+            ..Parts::default()
+        }
+    }
+
+    /// The parts of one arc for this request.
+    pub fn arc_parts(&self, arc: &Arc) -> Parts {
+        let km = arc.km as f64;
+        match arc.kind {
+            ArcKind::Line => self.line(arc.class, km),
+            ArcKind::Border { bcp, dir, gauge_change } => {
+                let mut p = self.line(arc.class, km);
+                p.border_hours = self.bcp_wait[bcp as usize][dir.index()];
+                p.border_usd = self.bcp_fee[bcp as usize][dir.index()];
+                if gauge_change {
+                    p.transfer_hours = self.gauge.0;
+                    p.transfer_usd = self.gauge.1;
+                }
+                p
+            }
+            ArcKind::Transfer { terminal } => {
+                let mut p = self.line(LinkClass::Road, km);
+                let (h, usd) = self.terminal[terminal as usize];
+                p.transfer_hours = h;
+                p.transfer_usd = usd;
+                p
+            }
+        }
+    }
+
+    /// Handling at a terminal (used for loading at the origin or unloading at the end).
+    pub fn terminal_parts(&self, terminal: usize) -> (f64, f64) {
+        self.terminal[terminal]
+    }
+
+    pub fn road_rail_default(&self, net: &Network) -> (f64, f64) {
+        let t = &net.params.road_rail_terminal;
+        (t.hours.value, t.usd_per_t.value * self.tonnes)
+    }
+
+    pub fn drayage(&self, km: f64) -> Parts {
+        self.line(LinkClass::Road, km)
+    }
+
+    /// The smallest weight per km of any allowed class: the A* lower bound's slope.
+    pub fn min_weight_per_km(&self, allowed: &[bool; 4]) -> f64 {
+        LinkClass::ALL
+            .iter()
+            .filter(|c| allowed[c.index()])
+            .chain(std::iter::once(&LinkClass::Road)) // drayage at transfers and access
+            .map(|c| {
+                let (h, usd, co2) = self.per_km[c.index()];
+                self.w_usd * usd + self.w_hours * h + self.w_co2 * co2
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// Base status of a BCP, before the request's scenario.
+pub(crate) fn closed_in_base(status: BcpStatus) -> bool {
+    status == BcpStatus::Closed
+}

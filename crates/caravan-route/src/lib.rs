@@ -1,0 +1,657 @@
+//! Caravan's freight router. Compiles a `caravan_net::Network` into a state graph once, then
+//! answers route requests with per-request criteria, avoidances and scenario overlays, without
+//! rebuilding anything. No I/O: callers load the network and print the results.
+
+mod build;
+mod costing;
+mod error;
+mod graph;
+mod request;
+mod result;
+mod search;
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+use caravan_net::geo::{haversine_km, to_unit_xyz};
+use caravan_net::{Country, Layer, LinkClass, Network, PlaceIndex, PlaceKind};
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+
+pub use costing::Parts;
+pub use error::{RouteError, Suggestion};
+pub use request::*;
+pub use result::*;
+
+use costing::{closed_in_base, Constraints, Pricing};
+use graph::{ArcKind, Graph};
+use search::{Endpoint, Found, Query, Workspace};
+
+/// How far an origin or destination may be from the network node it is snapped to.
+pub const MAX_SNAP_KM: f64 = 60.0;
+/// How far an origin may be from a seaport to start at sea.
+const MAX_PORT_ACCESS_KM: f64 = 40.0;
+/// Searches one alternatives request may run.
+const MAX_ALTERNATIVE_SEARCHES: usize = 48;
+
+/// How a route leaves its origin or reaches its destination.
+#[derive(Clone, Debug)]
+pub(crate) struct Access {
+    pub layer: Layer,
+    pub node: u32,
+    pub snap_km: f64,
+    pub parts: Parts,
+    /// The terminal whose handling is charged (rail or sea access), if any.
+    pub terminal: Option<usize>,
+    pub handled: bool,
+}
+
+pub(crate) struct Resolved {
+    pub endpoint: ResolvedEndpoint,
+    pub country: Country,
+}
+
+type PlacePoint = GeomWithData<[f64; 3], u32>;
+
+/// The router: the network, its compiled graph and the place search index.
+pub struct Router {
+    net: Network,
+    graph: Graph,
+    places: PlaceIndex,
+    /// Cities and ports used to name points along a route.
+    landmarks: RTree<PlacePoint>,
+    pool: Mutex<Vec<Workspace>>,
+}
+
+impl Router {
+    pub fn new(net: Network) -> Router {
+        let graph = Graph::build(&net);
+        let places = PlaceIndex::new(&net.places);
+        let landmarks = RTree::bulk_load(
+            net.places
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    matches!(p.kind, PlaceKind::City | PlaceKind::Seaport) && p.population.unwrap_or(0) >= 50_000
+                        || p.kind == PlaceKind::Seaport
+                })
+                .map(|(i, p)| PlacePoint::new(to_unit_xyz(p.lat, p.lon), i as u32))
+                .collect(),
+        );
+        tracing::debug!(nodes = graph.node_count(), arcs = graph.arcs.len(), "routing graph compiled");
+        Router {
+            net,
+            graph,
+            places,
+            landmarks,
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    pub fn places(&self) -> &PlaceIndex {
+        &self.places
+    }
+
+    /// Number of nodes and arcs of the compiled state graph.
+    pub fn graph_size(&self) -> (usize, usize) {
+        (self.graph.node_count(), self.graph.arcs.len())
+    }
+
+    fn with_workspace<T>(&self, f: impl FnOnce(&mut Workspace) -> T) -> T {
+        let mut ws = self
+            .pool
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_else(|| Workspace::new(self.graph.node_count()));
+        let out = f(&mut ws);
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(ws);
+        }
+        out
+    }
+
+    /// Answers a route request: the best route and up to `alternatives` genuinely different
+    /// ones, or an error that says why there is none.
+    pub fn route(&self, req: &RouteRequest) -> Result<RouteResponse, RouteError> {
+        let prepared = self.prepare(req)?;
+        let best = self
+            .search(&prepared, &prepared.constraints)
+            .ok_or_else(|| self.diagnose(req, &prepared))?;
+        let mut found = vec![(best, prepared.constraints.clone())];
+        let mut warnings = prepared.warnings.clone();
+        if req.alternatives > 0 {
+            build::alternatives(self, &prepared, &mut found, req.alternatives + 1);
+            if found.len() < req.alternatives + 1 {
+                warnings.push(format!(
+                    "asked for {} alternatives, found {} that differ in their crossings, ports, terminals or modes",
+                    req.alternatives,
+                    found.len() - 1
+                ));
+            }
+        }
+        let routes: Vec<Route> = found
+            .iter()
+            .enumerate()
+            .map(|(rank, (f, _))| build::route(self, &prepared, f, rank, &found[0].0))
+            .collect();
+        for r in &routes {
+            for b in &r.border_crossings {
+                if b.status == "restricted" {
+                    let w = format!("route {} crosses at {}, whose status is restricted", r.rank, b.name);
+                    if !warnings.contains(&w) {
+                        warnings.push(w);
+                    }
+                }
+            }
+        }
+        let origin_snap = &prepared.origin_access[found[0].0.source.tag];
+        let dest_snap = &prepared.dest_access[found[0].0.sink.tag];
+        let mut origin = prepared.origin.endpoint.clone();
+        origin.snapped_mode = origin_snap.layer.to_string();
+        origin.snap_km = round(origin_snap.snap_km, 2);
+        let mut destination = prepared.destination.endpoint.clone();
+        destination.snapped_mode = dest_snap.layer.to_string();
+        destination.snap_km = round(dest_snap.snap_km, 2);
+        Ok(RouteResponse {
+            origin,
+            destination,
+            optimize: req.optimize.as_str(),
+            cargo_tonnes: req.cargo_tonnes,
+            cargo_value_usd: req.cargo_value_usd,
+            value_of_time_usd_per_hour: round(prepared.pricing.value_of_time_usd_per_h, 4),
+            carbon_price_usd_per_t: round(prepared.pricing.carbon_price_usd_per_kg * 1000.0, 2),
+            routes,
+            warnings,
+        })
+    }
+
+    pub(crate) fn search(&self, p: &Prepared, constraints: &Constraints) -> Option<Found> {
+        let sources: Vec<Endpoint> = endpoints(&p.origin_access, &p.pricing, constraints, &self.net);
+        let sinks: Vec<Endpoint> = endpoints(&p.dest_access, &p.pricing, constraints, &self.net);
+        if sources.is_empty() || sinks.is_empty() {
+            return None;
+        }
+        let slack = p.dest_access.iter().map(|a| a.snap_km).fold(0.0, f64::max);
+        let d = &p.destination.endpoint;
+        let query = Query {
+            net: &self.net,
+            graph: &self.graph,
+            pricing: &p.pricing,
+            constraints,
+            sources: &sources,
+            sinks: &sinks,
+            target_xyz: to_unit_xyz(d.lat, d.lon),
+            target_slack_km: slack,
+        };
+        self.with_workspace(|ws| query.run(ws))
+    }
+
+    /// Validates a request and resolves everything a search needs.
+    pub(crate) fn prepare(&self, req: &RouteRequest) -> Result<Prepared, RouteError> {
+        let bad = |m: String| Err(RouteError::InvalidRequest(m));
+        if !(req.cargo_tonnes.is_finite() && req.cargo_tonnes > 0.0 && req.cargo_tonnes <= 100_000.0) {
+            return bad(format!("cargo tonnes must be in (0, 100000], got {}", req.cargo_tonnes));
+        }
+        if !(req.cargo_value_usd.is_finite() && req.cargo_value_usd >= 0.0) {
+            return bad(format!("cargo value must be a non-negative amount, got {}", req.cargo_value_usd));
+        }
+        if req.alternatives > MAX_ALTERNATIVES {
+            return bad(format!("at most {MAX_ALTERNATIVES} alternatives, got {}", req.alternatives));
+        }
+        let vot = req.vot_day_share.unwrap_or(self.net.params.vot_day_share.value);
+        let carbon = req
+            .carbon_price_usd_per_t
+            .unwrap_or(self.net.params.carbon_price_usd_per_t.value);
+        if !(vot.is_finite() && (0.0..=1.0).contains(&vot)) {
+            return bad(format!("value-of-time share per day must be in [0, 1], got {vot}"));
+        }
+        if !(carbon.is_finite() && carbon >= 0.0) {
+            return bad(format!("carbon price must be non-negative, got {carbon}"));
+        }
+
+        let mut warnings = Vec::new();
+        let origin = self.resolve(&req.from)?;
+        let destination = self.resolve(&req.to)?;
+
+        let mut class_allowed = [true; 4];
+        if !req.modes.is_empty() {
+            for c in LinkClass::ALL {
+                class_allowed[c.index()] = req.modes.contains(&c.layer());
+            }
+        }
+
+        let mut avoid_countries = Vec::new();
+        for c in &req.avoid_countries {
+            let cc = Country::parse(c).ok_or_else(|| {
+                RouteError::InvalidRequest(format!("`{c}` is not an ISO 3166 alpha-2 country code (e.g. AF, PK)"))
+            })?;
+            for (end, which) in [(&origin, "origin"), (&destination, "destination")] {
+                if end.country == cc {
+                    return bad(format!("the {which} {} is in {cc}, which the request avoids", end.endpoint.name));
+                }
+            }
+            avoid_countries.push(cc);
+        }
+
+        let n_bcp = self.net.bcps.len();
+        let mut bcp_blocked: Vec<bool> = self.net.bcps.iter().map(|b| closed_in_base(b.status)).collect();
+        for key in &req.scenario.open_bcps {
+            for i in self.bcp_indices(key)? {
+                bcp_blocked[i as usize] = false;
+            }
+        }
+        for key in req.scenario.close_bcps.iter().chain(&req.avoid_bcps) {
+            for i in self.bcp_indices(key)? {
+                bcp_blocked[i as usize] = true;
+            }
+        }
+        let mut constraints = Constraints {
+            class_allowed,
+            bcp_blocked,
+            terminal_blocked: vec![false; self.net.terminals.len()],
+            avoid_countries,
+        };
+        constraints.close_orphaned_unlisted(&self.net);
+        debug_assert_eq!(constraints.bcp_blocked.len(), n_bcp);
+
+        let mut pricing = Pricing::new(&self.net, req.optimize, req.cargo_tonnes, req.cargo_value_usd, vot, carbon);
+        for change in &req.scenario.bcp_changes {
+            let idx = self.bcp_indices(&change.bcp)?;
+            for v in [change.wait_hours, change.wait_factor, change.fee_usd].into_iter().flatten() {
+                if !(v.is_finite() && v >= 0.0) {
+                    return bad(format!("scenario change for {}: values must be non-negative", change.bcp));
+                }
+            }
+            for i in idx {
+                let i = i as usize;
+                if let Some(h) = change.wait_hours {
+                    pricing.bcp_wait[i] = [h, h];
+                }
+                if let Some(f) = change.wait_factor {
+                    pricing.bcp_wait[i] = pricing.bcp_wait[i].map(|h| h * f);
+                }
+                if let Some(fee) = change.fee_usd {
+                    let vehicles = (req.cargo_tonnes
+                        / self.net.params.class(if self.net.bcps[i].mode == Layer::Rail {
+                            LinkClass::Rail
+                        } else {
+                            LinkClass::Road
+                        })
+                        .payload_t
+                        .value)
+                        .ceil()
+                        .max(1.0);
+                    pricing.bcp_fee[i] = [fee * vehicles; 2];
+                }
+            }
+        }
+
+        let origin_access = self.access(&origin, &pricing, &class_allowed);
+        let dest_access = self.access(&destination, &pricing, &class_allowed);
+        for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {
+            if acc.is_empty() {
+                return Err(RouteError::OffNetwork {
+                    query: end.endpoint.query.clone(),
+                    max_km: MAX_SNAP_KM,
+                    modes: modes_label(&class_allowed),
+                });
+            }
+        }
+        if req.cargo_value_usd == 0.0 && req.optimize == Criterion::Generalized {
+            warnings.push("cargo value is 0, so time has no cost in the generalized criterion".into());
+        }
+        Ok(Prepared {
+            origin,
+            destination,
+            origin_access,
+            dest_access,
+            pricing,
+            constraints,
+            warnings,
+        })
+    }
+
+    fn bcp_indices(&self, key: &str) -> Result<Vec<u32>, RouteError> {
+        let found = self.net.find_bcps(key);
+        if found.is_empty() {
+            let q = caravan_net::places::normalize(key);
+            let mut ids: Vec<(f64, &str)> = self
+                .net
+                .bcps
+                .iter()
+                .filter(|b| b.listed)
+                .map(|b| {
+                    let name = caravan_net::places::normalize(&b.name);
+                    let s = strsim_like(&q, &caravan_net::places::normalize(&b.id)).max(strsim_like(&q, &name));
+                    (s, b.id.as_str())
+                })
+                .collect();
+            ids.sort_by(|a, b| b.0.total_cmp(&a.0));
+            ids.dedup_by(|a, b| a.1 == b.1);
+            return Err(RouteError::UnknownBcp {
+                key: key.to_owned(),
+                suggestions: ids.into_iter().take(5).map(|(_, id)| id.to_owned()).collect(),
+            });
+        }
+        Ok(found)
+    }
+
+    fn resolve(&self, loc: &Location) -> Result<Resolved, RouteError> {
+        match loc {
+            Location::Coordinate { lat, lon } => {
+                if !(lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)) {
+                    return Err(RouteError::InvalidRequest(format!(
+                        "coordinate {lat},{lon} is not a valid latitude,longitude"
+                    )));
+                }
+                let near = self.landmark_name(*lat, *lon, 50.0);
+                let country = self.country_near(*lat, *lon);
+                Ok(Resolved {
+                    endpoint: ResolvedEndpoint {
+                        query: loc.to_string(),
+                        place_id: None,
+                        name: near.map_or_else(|| format!("{lat:.4},{lon:.4}"), |n| format!("{lat:.4},{lon:.4} (near {n})")),
+                        country: country.to_string(),
+                        lat: *lat,
+                        lon: *lon,
+                        snapped_mode: String::new(),
+                        snap_km: 0.0,
+                    },
+                    country,
+                })
+            }
+            Location::Place(q) => {
+                if q.trim().is_empty() {
+                    return Err(RouteError::InvalidRequest("an origin and a destination are required".into()));
+                }
+                match self.places.resolve(q) {
+                    Ok(i) => {
+                        let p = &self.net.places[i];
+                        Ok(Resolved {
+                            endpoint: ResolvedEndpoint {
+                                query: q.clone(),
+                                place_id: Some(p.id.clone()),
+                                name: p.name.clone(),
+                                country: p.country.to_string(),
+                                lat: p.lat,
+                                lon: p.lon,
+                                snapped_mode: String::new(),
+                                snap_km: 0.0,
+                            },
+                            country: p.country,
+                        })
+                    }
+                    Err(cands) => Err(RouteError::UnknownPlace {
+                        query: q.clone(),
+                        suggestions: cands
+                            .iter()
+                            .take(5)
+                            .map(|m| {
+                                let p = &self.net.places[m.index];
+                                Suggestion {
+                                    id: p.id.clone(),
+                                    name: p.name.clone(),
+                                    country: p.country.to_string(),
+                                }
+                            })
+                            .collect(),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The country of the nearest land node (a coordinate query has no country of its own).
+    fn country_near(&self, lat: f64, lon: f64) -> Country {
+        self.graph
+            .nearest(Layer::Road, lat, lon, 1, 200.0)
+            .first()
+            .map_or(Country::NONE, |(n, _)| self.net.nodes[*n as usize].country)
+    }
+
+    pub(crate) fn landmark_name(&self, lat: f64, lon: f64, max_km: f64) -> Option<String> {
+        let p = to_unit_xyz(lat, lon);
+        self.landmarks.nearest_neighbor(&p).and_then(|pp| {
+            let place = &self.net.places[pp.data as usize];
+            (haversine_km(lat, lon, place.lat, place.lon) <= max_km).then(|| place.name.clone())
+        })
+    }
+
+    /// Ways to leave or reach a point: the nearest road and rail nodes (rail pays loading at a
+    /// terminal), and the sea node of a port next to it.
+    fn access(&self, end: &Resolved, pricing: &Pricing, allowed: &[bool; 4]) -> Vec<Access> {
+        let (lat, lon) = (end.endpoint.lat, end.endpoint.lon);
+        let mut out = Vec::new();
+        for (layer, k) in [(Layer::Road, 4), (Layer::Rail, 3)] {
+            let allowed_layer = LinkClass::ALL.iter().any(|c| allowed[c.index()] && c.layer() == layer);
+            if !allowed_layer {
+                continue;
+            }
+            for (node, km) in self.graph.nearest(layer, lat, lon, k, MAX_SNAP_KM) {
+                let mut parts = pricing.drayage(km);
+                let handled = layer == Layer::Rail;
+                if handled {
+                    let (h, usd) = pricing.road_rail_default(&self.net);
+                    parts.transfer_hours = h;
+                    parts.transfer_usd = usd;
+                }
+                out.push(Access {
+                    layer,
+                    node,
+                    snap_km: km,
+                    parts,
+                    terminal: None,
+                    handled,
+                });
+            }
+        }
+        if allowed[LinkClass::Sea.index()] || allowed[LinkClass::CaspianFerry.index()] {
+            for (ti, t) in self.net.terminals.iter().enumerate() {
+                let Some((node, sea_km)) = self.graph.terminal_nodes[ti][Layer::Sea as usize].node else {
+                    continue;
+                };
+                let km = haversine_km(lat, lon, t.lat, t.lon);
+                if km > MAX_PORT_ACCESS_KM {
+                    continue;
+                }
+                let mut parts = pricing.drayage(km);
+                let (h, usd) = pricing.terminal_parts(ti);
+                parts.transfer_hours = h;
+                parts.transfer_usd = usd;
+                let sea = LinkClass::Sea;
+                let (_, _) = (sea, sea_km);
+                out.push(Access {
+                    layer: Layer::Sea,
+                    node,
+                    snap_km: km + sea_km,
+                    parts,
+                    terminal: Some(ti),
+                    handled: true,
+                });
+            }
+        }
+        out
+    }
+
+    /// Explains why a request has no route, by relaxing one constraint at a time.
+    fn diagnose(&self, req: &RouteRequest, p: &Prepared) -> RouteError {
+        let o = &p.origin.endpoint.name;
+        let d = &p.destination.endpoint.name;
+        // 1. Closed or avoided crossings?
+        let mut open_all = p.constraints.clone();
+        open_all.bcp_blocked.iter_mut().for_each(|b| *b = false);
+        if let Some(f) = self.search(p, &open_all) {
+            let mut closed = BTreeSet::new();
+            let mut pairs = BTreeSet::new();
+            for &a in &f.arcs {
+                if let ArcKind::Border { bcp, .. } = self.graph.arcs[a as usize].kind {
+                    if p.constraints.bcp_blocked[bcp as usize] {
+                        let b = &self.net.bcps[bcp as usize];
+                        closed.insert(format!("{} ({}-{}, {})", b.name, b.country_a, b.country_b, b.status_note_or_status()));
+                        pairs.insert((b.pair(), b.mode));
+                    }
+                }
+            }
+            let mut reason = format!("no route from {o} to {d}: every route needs a border crossing that is closed or avoided in this request");
+            for ((a, b), mode) in &pairs {
+                let listed: Vec<_> = self
+                    .net
+                    .bcps
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.listed && x.pair() == (*a, *b) && x.mode == *mode)
+                    .collect();
+                if listed.iter().all(|(i, _)| p.constraints.bcp_blocked[*i]) {
+                    reason.push_str(&format!(
+                        "; every {mode} crossing between {a} and {b} is closed ({})",
+                        listed.iter().map(|(_, x)| x.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+            return RouteError::NoRoute {
+                reason,
+                blocking: closed.into_iter().collect(),
+            };
+        }
+        // 2. Avoided countries?
+        if !p.constraints.avoid_countries.is_empty() {
+            let mut relaxed = p.constraints.clone();
+            relaxed.avoid_countries.clear();
+            if self.search(p, &relaxed).is_some() {
+                return RouteError::NoRoute {
+                    reason: format!(
+                        "no route from {o} to {d} that avoids {}: every route passes through an avoided country",
+                        req.avoid_countries.join(", ")
+                    ),
+                    blocking: req.avoid_countries.clone(),
+                };
+            }
+        }
+        // 3. Modes?
+        if p.constraints.class_allowed.iter().any(|a| !a) {
+            let mut relaxed = p.constraints.clone();
+            relaxed.class_allowed = [true; 4];
+            let mut all = Prepared { ..p.clone_for_modes(self, &relaxed) };
+            all.constraints = relaxed.clone();
+            if let Some(f) = self.search(&all, &relaxed) {
+                let modes: BTreeSet<_> = f
+                    .arcs
+                    .iter()
+                    .map(|a| self.graph.arcs[*a as usize].class.layer().as_str())
+                    .collect();
+                return RouteError::NoRoute {
+                    reason: format!(
+                        "no route from {o} to {d} using only {}; one exists using {}",
+                        modes_label(&p.constraints.class_allowed),
+                        modes.into_iter().collect::<Vec<_>>().join(" + ")
+                    ),
+                    blocking: Vec::new(),
+                };
+            }
+        }
+        RouteError::NoRoute {
+            reason: format!("{o} and {d} are in parts of the network that no link, crossing or port joins"),
+            blocking: Vec::new(),
+        }
+    }
+}
+
+trait StatusNote {
+    fn status_note_or_status(&self) -> String;
+}
+
+impl StatusNote for caravan_net::Bcp {
+    fn status_note_or_status(&self) -> String {
+        if self.status_note.is_empty() {
+            self.status.as_str().to_owned()
+        } else {
+            self.status_note.clone()
+        }
+    }
+}
+
+/// Resolved request state shared by the best-route search, alternatives and diagnosis.
+#[derive(Clone)]
+pub(crate) struct Prepared {
+    pub origin: Resolved,
+    pub destination: Resolved,
+    pub origin_access: Vec<Access>,
+    pub dest_access: Vec<Access>,
+    pub pricing: Pricing,
+    pub constraints: Constraints,
+    pub warnings: Vec<String>,
+}
+
+impl Clone for Resolved {
+    fn clone(&self) -> Self {
+        Resolved {
+            endpoint: self.endpoint.clone(),
+            country: self.country,
+        }
+    }
+}
+
+impl Prepared {
+    /// The same request with access recomputed for other allowed modes.
+    fn clone_for_modes(&self, router: &Router, c: &Constraints) -> Prepared {
+        let mut p = self.clone();
+        p.origin_access = router.access(&self.origin, &self.pricing, &c.class_allowed);
+        p.dest_access = router.access(&self.destination, &self.pricing, &c.class_allowed);
+        p
+    }
+}
+
+fn endpoints(access: &[Access], pricing: &Pricing, c: &Constraints, net: &Network) -> Vec<Endpoint> {
+    access
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.terminal.is_none_or(|t| !c.terminal_blocked[t]))
+        .filter(|(_, a)| c.avoid_countries.is_empty() || !c.avoid_countries.contains(&net.nodes[a.node as usize].country))
+        .map(|(i, a)| Endpoint {
+            node: a.node,
+            weight: pricing.weight(&a.parts),
+            tag: i,
+        })
+        .collect()
+}
+
+pub(crate) fn modes_label(allowed: &[bool; 4]) -> String {
+    let mut v: Vec<&str> = LinkClass::ALL
+        .iter()
+        .filter(|c| allowed[c.index()])
+        .map(|c| c.layer().as_str())
+        .collect();
+    v.dedup();
+    v.join(", ")
+}
+
+fn strsim_like(a: &str, b: &str) -> f64 {
+    if b.contains(a) || a.contains(b) {
+        return 1.0;
+    }
+    let lev = levenshtein(a, b) as f64;
+    1.0 - lev / a.len().max(b.len()).max(1) as f64
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+pub(crate) fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}

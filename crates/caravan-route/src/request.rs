@@ -1,0 +1,159 @@
+//! What a caller asks for: endpoints, modes, criterion, cargo, avoidances and a scenario.
+
+use std::fmt;
+use std::str::FromStr;
+
+use caravan_net::Layer;
+use serde::{Deserialize, Serialize};
+
+/// An origin or destination: a place id or name, or a coordinate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Location {
+    Coordinate { lat: f64, lon: f64 },
+    Place(String),
+}
+
+impl Location {
+    /// Parses "lat,lon" (two numbers) as a coordinate, anything else as a place query.
+    pub fn parse(s: &str) -> Location {
+        if let Some((a, b)) = s.split_once(',') {
+            if let (Ok(lat), Ok(lon)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+                return Location::Coordinate { lat, lon };
+            }
+        }
+        Location::Place(s.trim().to_owned())
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Coordinate { lat, lon } => write!(f, "{lat:.5},{lon:.5}"),
+            Location::Place(s) => f.write_str(s),
+        }
+    }
+}
+
+/// What "best" means for a request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    Fastest,
+    Cheapest,
+    Greenest,
+    /// USD + value of time x hours + carbon price x kg CO2e.
+    #[default]
+    Generalized,
+}
+
+impl FromStr for Criterion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fastest" | "time" => Ok(Criterion::Fastest),
+            "cheapest" | "cost" => Ok(Criterion::Cheapest),
+            "greenest" | "co2" | "co2e" => Ok(Criterion::Greenest),
+            "generalized" | "generalised" => Ok(Criterion::Generalized),
+            other => Err(format!(
+                "unknown criterion `{other}`: use fastest, cheapest, greenest or generalized"
+            )),
+        }
+    }
+}
+
+impl Criterion {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Criterion::Fastest => "fastest",
+            Criterion::Cheapest => "cheapest",
+            Criterion::Greenest => "greenest",
+            Criterion::Generalized => "generalized",
+        }
+    }
+}
+
+/// A changed clearance time or fee at a BCP (both directions unless `direction` is given).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BcpChange {
+    /// `id` (every mode) or `id:mode`.
+    pub bcp: String,
+    /// New expected clearance hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_hours: Option<f64>,
+    /// Multiplies the clearance hours (0.5 halves them), applied after `wait_hours`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_factor: Option<f64>,
+    /// New fee in USD per vehicle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_usd: Option<f64>,
+}
+
+/// An overlay on the base network; applied per request, never by rebuilding.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// BCPs closed in this scenario (`id` or `id:mode`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub close_bcps: Vec<String>,
+    /// BCPs that are closed in the base data but open in this scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_bcps: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bcp_changes: Vec<BcpChange>,
+}
+
+impl Scenario {
+    pub fn is_empty(&self) -> bool {
+        self.close_bcps.is_empty() && self.open_bcps.is_empty() && self.bcp_changes.is_empty()
+    }
+}
+
+/// A route request. `Default` gives a 20 t, USD 50,000 consignment by any mode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RouteRequest {
+    pub from: Location,
+    pub to: Location,
+    /// Allowed modes; empty means all.
+    pub modes: Vec<Layer>,
+    pub optimize: Criterion,
+    pub cargo_tonnes: f64,
+    pub cargo_value_usd: f64,
+    /// How many alternatives to return besides the best route.
+    pub alternatives: usize,
+    /// ISO alpha-2 codes of countries the route must not enter.
+    pub avoid_countries: Vec<String>,
+    /// BCPs the route must not use (`id` or `id:mode`).
+    pub avoid_bcps: Vec<String>,
+    pub scenario: Scenario,
+    /// Overrides the value-of-time share of goods value per day.
+    pub vot_day_share: Option<f64>,
+    /// Overrides the carbon price, USD per tonne CO2e.
+    pub carbon_price_usd_per_t: Option<f64>,
+}
+
+impl Default for RouteRequest {
+    fn default() -> Self {
+        RouteRequest {
+            from: Location::Place(String::new()),
+            to: Location::Place(String::new()),
+            modes: Vec::new(),
+            optimize: Criterion::Generalized,
+            cargo_tonnes: 20.0,
+            cargo_value_usd: 50_000.0,
+            alternatives: 0,
+            avoid_countries: Vec::new(),
+            avoid_bcps: Vec::new(),
+            scenario: Scenario::default(),
+            vot_day_share: None,
+            carbon_price_usd_per_t: None,
+        }
+    }
+}
+
+/// The most alternatives one request may ask for.
+pub const MAX_ALTERNATIVES: usize = 8;

@@ -1,0 +1,365 @@
+//! `caravan`: multimodal freight routes across Central and South Asia, from the command line.
+
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use caravan_net::{Layer, Network};
+use caravan_route::{BcpChange, Criterion, Location, RouteRequest, Router, Scenario};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit codes: 0 success, 1 internal or data error, 2 bad input, 3 no route.
+const EXIT_BAD_INPUT: u8 = 2;
+const EXIT_NO_ROUTE: u8 = 3;
+
+#[derive(Parser)]
+#[command(name = "caravan", version, about = "Multimodal freight routing across Central and South Asia")]
+struct Cli {
+    /// Data directory (default: $CARAVAN_DATA, ./data, or the repository's data/).
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Plan a freight route with border crossings, transfers, time, cost and CO2e.
+    Route(RouteArgs),
+    /// Find places by name, alternative name or UN/LOCODE.
+    Places {
+        #[command(subcommand)]
+        command: PlacesCommand,
+    },
+    /// Border crossing points: list or show one.
+    Bcp {
+        #[command(subcommand)]
+        command: BcpCommand,
+    },
+    /// Load and validate the data directory, and print what it holds.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlacesCommand {
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum BcpCommand {
+    List {
+        /// Only crossings on this country's border (ISO alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+        /// Only road or rail crossings.
+        #[arg(long)]
+        mode: Option<String>,
+        /// Include unlisted crossings found in the graph.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    Check,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Geojson,
+}
+
+#[derive(Args)]
+struct RouteArgs {
+    /// Origin: a place name, UN/LOCODE, or "lat,lon".
+    #[arg(long)]
+    from: String,
+    /// Destination: a place name, UN/LOCODE, or "lat,lon".
+    #[arg(long)]
+    to: String,
+    /// Allowed modes, comma-separated: road, rail, sea (default: all).
+    #[arg(long, value_delimiter = ',')]
+    modes: Vec<String>,
+    /// fastest, cheapest, greenest or generalized.
+    #[arg(long, default_value = "generalized")]
+    optimize: String,
+    #[arg(long, default_value_t = 20.0)]
+    cargo_tonnes: f64,
+    #[arg(long, default_value_t = 50_000.0)]
+    cargo_value_usd: f64,
+    /// Number of alternatives besides the best route.
+    #[arg(long, default_value_t = 0)]
+    alternatives: usize,
+    /// Countries to avoid (ISO alpha-2), repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    avoid_country: Vec<String>,
+    /// BCPs not to use (`id` or `id:mode`), repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    avoid_bcp: Vec<String>,
+    /// Scenario: close these BCPs.
+    #[arg(long, value_delimiter = ',')]
+    close_bcp: Vec<String>,
+    /// Scenario: open these BCPs even if closed in the data.
+    #[arg(long, value_delimiter = ',')]
+    open_bcp: Vec<String>,
+    /// Scenario: set a BCP's clearance hours, `id=hours` (e.g. torkham=6).
+    #[arg(long, value_name = "ID=HOURS")]
+    bcp_wait: Vec<String>,
+    /// Scenario: set a BCP's fee per vehicle, `id=usd`.
+    #[arg(long, value_name = "ID=USD")]
+    bcp_fee: Vec<String>,
+    /// Scenario file (TOML or JSON) with close_bcps, open_bcps, bcp_changes.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Value of time as a share of goods value per day (default from the data).
+    #[arg(long)]
+    vot_day_share: Option<f64>,
+    /// Carbon price, USD per tonne CO2e (default from the data).
+    #[arg(long)]
+    carbon_price: Option<f64>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
+    if let Some(d) = explicit.or_else(|| std::env::var_os("CARAVAN_DATA").map(PathBuf::from)) {
+        return d;
+    }
+    let local = Path::new("data");
+    if local.join("network").is_dir() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+fn load(dir: &Path) -> anyhow::Result<Network> {
+    let t = Instant::now();
+    let net = Network::load_dir(dir).with_context(|| format!("loading the network from {}", dir.display()))?;
+    tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, nodes = net.nodes.len(), "network loaded");
+    Ok(net)
+}
+
+/// A failure with the exit code it maps to.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+    json: Option<serde_json::Value>,
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure { code: 1, error, json: None }
+    }
+}
+
+fn bad_input(msg: String) -> Failure {
+    Failure {
+        code: EXIT_BAD_INPUT,
+        error: anyhow::anyhow!(msg),
+        json: None,
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CARAVAN_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if let Some(j) = f.json {
+                println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
+            }
+            eprintln!("error: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let dir = data_dir(cli.data);
+    match cli.command {
+        Command::Route(args) => route(&dir, args),
+        Command::Places {
+            command: PlacesCommand::Search { query, limit, format },
+        } => {
+            let net = load(&dir)?;
+            let index = caravan_net::PlaceIndex::new(&net.places);
+            let hits = index.search(&query, limit.clamp(1, 100));
+            if hits.is_empty() {
+                return Err(bad_input(format!("no place matches `{query}`")));
+            }
+            output::places(&net, &hits, format);
+            Ok(())
+        }
+        Command::Bcp { command } => {
+            let net = load(&dir)?;
+            match command {
+                BcpCommand::List { country, mode, all, format } => {
+                    let country = country
+                        .map(|c| caravan_net::Country::parse(&c).ok_or_else(|| bad_input(format!("`{c}` is not an ISO alpha-2 code"))))
+                        .transpose()?;
+                    let mode = mode
+                        .map(|m| Layer::parse(&m).ok_or_else(|| bad_input(format!("`{m}` is not road or rail"))))
+                        .transpose()?;
+                    let rows: Vec<_> = net
+                        .bcps
+                        .iter()
+                        .filter(|b| all || b.listed)
+                        .filter(|b| country.is_none_or(|c| b.country_a == c || b.country_b == c))
+                        .filter(|b| mode.is_none_or(|m| b.mode == m))
+                        .collect();
+                    output::bcp_list(&rows, format);
+                    Ok(())
+                }
+                BcpCommand::Show { id, format } => {
+                    let idx = net.find_bcps(&id);
+                    if idx.is_empty() {
+                        let q = caravan_net::places::normalize(&id);
+                        let mut ids: Vec<&str> = net
+                            .bcps
+                            .iter()
+                            .filter(|b| b.listed && (b.id.contains(&q.replace(' ', "-")) || caravan_net::places::normalize(&b.name).contains(&q)))
+                            .map(|b| b.id.as_str())
+                            .collect();
+                        ids.dedup();
+                        let hint = if ids.is_empty() {
+                            "run `caravan bcp list` to see them".to_owned()
+                        } else {
+                            format!("did you mean: {}?", ids.join(", "))
+                        };
+                        return Err(bad_input(format!("unknown border crossing `{id}`; {hint}")));
+                    }
+                    let rows: Vec<_> = idx.iter().map(|&i| &net.bcps[i as usize]).collect();
+                    output::bcp_show(&net, &rows, format);
+                    Ok(())
+                }
+            }
+        }
+        Command::Data { command: DataCommand::Check } => {
+            let net = load(&dir)?;
+            let router = Router::new(net);
+            output::data_summary(&router);
+            Ok(())
+        }
+    }
+}
+
+fn parse_assignment(s: &str, what: &str) -> Result<(String, f64), Failure> {
+    let (id, v) = s
+        .split_once('=')
+        .ok_or_else(|| bad_input(format!("`{s}`: expected ID={what}")))?;
+    let v: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| bad_input(format!("`{s}`: {what} must be a number")))?;
+    Ok((id.trim().to_owned(), v))
+}
+
+fn read_scenario(path: &Path) -> anyhow::Result<Scenario> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading scenario {}", path.display()))?;
+    let parsed = if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text).map_err(anyhow::Error::from)
+    } else {
+        toml::from_str(&text).map_err(anyhow::Error::from)
+    };
+    parsed.with_context(|| format!("scenario {} is not valid", path.display()))
+}
+
+fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
+    let optimize: Criterion = a.optimize.parse().map_err(bad_input)?;
+    let mut modes = Vec::new();
+    for m in &a.modes {
+        match Layer::parse(m) {
+            Some(l) => modes.push(l),
+            None => return Err(bad_input(format!("unknown mode `{m}`: use road, rail or sea"))),
+        }
+    }
+    let mut scenario = match &a.scenario {
+        Some(p) => read_scenario(p).map_err(|e| Failure {
+            code: EXIT_BAD_INPUT,
+            error: e,
+            json: None,
+        })?,
+        None => Scenario::default(),
+    };
+    scenario.close_bcps.extend(a.close_bcp.iter().cloned());
+    scenario.open_bcps.extend(a.open_bcp.iter().cloned());
+    for s in &a.bcp_wait {
+        let (bcp, h) = parse_assignment(s, "HOURS")?;
+        scenario.bcp_changes.push(BcpChange {
+            bcp,
+            wait_hours: Some(h),
+            ..BcpChange::default()
+        });
+    }
+    for s in &a.bcp_fee {
+        let (bcp, usd) = parse_assignment(s, "USD")?;
+        scenario.bcp_changes.push(BcpChange {
+            bcp,
+            fee_usd: Some(usd),
+            ..BcpChange::default()
+        });
+    }
+    let req = RouteRequest {
+        from: Location::parse(&a.from),
+        to: Location::parse(&a.to),
+        modes,
+        optimize,
+        cargo_tonnes: a.cargo_tonnes,
+        cargo_value_usd: a.cargo_value_usd,
+        alternatives: a.alternatives,
+        avoid_countries: a.avoid_country,
+        avoid_bcps: a.avoid_bcp,
+        scenario,
+        vot_day_share: a.vot_day_share,
+        carbon_price_usd_per_t: a.carbon_price,
+    };
+    let net = load(dir)?;
+    let t = Instant::now();
+    let router = Router::new(net);
+    tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "router compiled");
+    let t = Instant::now();
+    match router.route(&req) {
+        Ok(resp) => {
+            tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "route found");
+            output::route(&resp, a.format);
+            Ok(())
+        }
+        Err(e) => {
+            let code = if e.is_bad_input() { EXIT_BAD_INPUT } else { EXIT_NO_ROUTE };
+            let json = (a.format != Format::Table).then(|| output::error_json(&e));
+            Err(Failure {
+                code,
+                error: anyhow::Error::new(e),
+                json,
+            })
+        }
+    }
+}

@@ -1,0 +1,587 @@
+#!/usr/bin/env python3
+"""Build Caravan's shipped network (data/network/) from its raw inputs.
+
+Inputs (all pinned, see tools/requirements.txt and data/NOTICE.md):
+  * PyPI scgraph-data 2.0.0: OpenStreetMap-derived world road and rail graphs (ODbL).
+  * PyPI searoute 1.6.0: Eurostat MARNET sea lanes.
+  * ../shared/data: Natural Earth country polygons and land boundary lines.
+  * data/curated/bcps.csv: the curated border crossing points (owned by this project).
+
+Outputs (deterministic; committed so a fresh clone never rebuilds):
+  * data/network/nodes.csv.gz   id,layer,lat,lon,country
+  * data/network/edges.csv.gz   from,to,class,km,bcp,geometry (class: road, rail, sea, caspian_ferry)
+  * data/network/BUILD_REPORT.md  counts, components, BCP snapping, dropped crossings.
+
+Steps: clip to the region, label every node with a country, find the edges that cross a
+national land border, keep only those that match a curated BCP (all other border edges are
+dropped: an uncurated crossing is not routable), add a link where a curated crossing has no
+edge in the graph (reported as "joined"), contract chains of degree-2 nodes into edges that
+keep their geometry, and build the sea graph from MARNET.
+
+Run:  python tools/build_network.py  (after `pip install -r tools/requirements.txt`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import gzip
+import importlib
+import io
+import json
+import math
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point, shape
+from shapely.strtree import STRtree
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+
+# The land area Caravan covers (DESIGN.md: SCO members, observers, partners and their sea gates).
+LAND_BBOX = (20.0, 5.0, 135.0, 60.0)  # lon_min, lat_min, lon_max, lat_max
+# Sea lanes reach a little further south so that Malacca and Singapore are in.
+SEA_BBOX = (20.0, -3.0, 135.0, 60.0)
+
+# The Caspian basin: its lanes are ferry crossings with their own parameters.
+CASPIAN_BBOX = (46.5, 36.4, 55.5, 47.5)
+
+EARTH_RADIUS_KM = 6371.0088
+
+# Natural Earth uses -99 for a few ISO codes; these are the ones that occur in the area.
+A3_TO_A2_FIX = {"FRA": "FR", "NOR": "NO", "KAB": "KZ", "KAS": "IN", "CYN": "CY", "SOL": "SO"}
+
+BCP_MATCH_KM = 40.0  # an existing border edge within this distance matches a curated BCP
+# (generous: the graphs simplify long lines into straight edges that can pass 30 km off the track)
+BCP_JOIN_KM = 30.0  # a synthesized BCP link may reach this far on each side
+MIN_COMPONENT_FOR_JOIN = 50  # do not join a BCP to a tiny fragment of the graph
+HEAL_GAP_KM = 10.0  # rail fragments of one country closer than this are one line broken in OSM
+HEAL_MIN_NODES = 20
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def bn_radius():
+    return EARTH_RADIUS_KM
+
+
+def haversine_np(lat1, lon1, lats, lons):
+    p1, p2 = np.radians(lat1), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+def point_segment_km(lat, lon, lat1, lon1, lat2, lon2):
+    """Distance from a point to a short segment, on a local equirectangular projection."""
+    k = math.cos(math.radians(lat))
+    ax, ay = (lon1 - lon) * k, lat1 - lat
+    bx, by = (lon2 - lon) * k, lat2 - lat
+    dx, dy = bx - ax, by - ay
+    t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+    return math.hypot(ax + t * dx, ay + t * dy) * math.pi / 180 * EARTH_RADIUS_KM
+
+
+def in_bbox(lat, lon, bbox):
+    return bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
+
+
+def load_scgraph(module_name):
+    """scgraph-data modules import scgraph.core.GeoGraph, which newer scgraph releases moved;
+    a stub keeps the pinned data package importable without the routing library."""
+    stub = types.ModuleType("scgraph.core")
+    stub.GeoGraph = lambda **_: None
+    sys.modules.setdefault("scgraph", types.ModuleType("scgraph"))
+    sys.modules["scgraph.core"] = stub
+    mod = importlib.import_module(f"scgraph_data.{module_name}")
+    return mod.graph, mod.nodes
+
+
+class Countries:
+    def __init__(self):
+        with gzip.open(SHARED / "ne_50m_admin_0_countries.json.gz") as f:
+            fc = json.load(f)
+        self.geoms, self.codes = [], []
+        for feat in fc["features"]:
+            p = feat["properties"]
+            a2 = p["ISO_A2"] if p["ISO_A2"] != "-99" else A3_TO_A2_FIX.get(p["ADM0_A3"])
+            if not a2:
+                continue
+            self.geoms.append(shape(feat["geometry"]))
+            self.codes.append(a2)
+        self.tree = STRtree(self.geoms)
+        with gzip.open(SHARED / "ne_10m_admin_0_boundary_lines_land.json.gz") as f:
+            bl = json.load(f)
+        a3_to_a2 = {}
+        for feat in fc["features"]:
+            p = feat["properties"]
+            a2 = p["ISO_A2"] if p["ISO_A2"] != "-99" else A3_TO_A2_FIX.get(p["ADM0_A3"])
+            if a2:
+                a3_to_a2[p["ADM0_A3"]] = a2
+        a3_to_a2.update(A3_TO_A2_FIX)
+        self.lines, self.line_pairs = [], []
+        for feat in bl["features"]:
+            p = feat["properties"]
+            left = a3_to_a2.get(p["adm0_a3_l"])
+            right = a3_to_a2.get(p["adm0_a3_r"])
+            if not left or not right or left == right:
+                continue
+            self.lines.append(shape(feat["geometry"]))
+            self.line_pairs.append(tuple(sorted((left, right))))
+        self.line_tree = STRtree(self.lines)
+
+    def of_points(self, lats, lons):
+        """Country of each point: the polygon containing it, else the nearest within ~25 km."""
+        pts = shapely.points(np.asarray(lons), np.asarray(lats))
+        out = np.full(len(pts), "", dtype=object)
+        pi, gi = self.tree.query(pts, predicate="within")
+        out[pi] = np.asarray(self.codes, dtype=object)[gi]
+        missing = np.nonzero(out == "")[0]
+        if len(missing):
+            pi2, gi2 = self.tree.query_nearest(pts[missing], max_distance=0.25, all_matches=False)
+            out[missing[pi2]] = np.asarray(self.codes, dtype=object)[gi2]
+        return out
+
+
+def read_curated_bcps(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+class LandLayer:
+    """One land layer (road or rail): clipped nodes, undirected edges, labels."""
+
+    def __init__(self, name, graph, nodes, countries, report):
+        self.name = name
+        self.report = report
+        keep = [i for i, (la, lo) in enumerate(nodes) if in_bbox(la, lo, LAND_BBOX)]
+        index = {old: new for new, old in enumerate(keep)}
+        self.lat = np.array([nodes[i][0] for i in keep])
+        self.lon = np.array([nodes[i][1] for i in keep])
+        edges = {}
+        for old in keep:
+            u = index[old]
+            for nb, km in graph[old].items():
+                v = index.get(nb)
+                if v is None or v == u:
+                    continue
+                key = (min(u, v), max(u, v))
+                if key not in edges or km < edges[key]:
+                    edges[key] = km
+        self.edges = edges  # (u, v) -> km ; v > u
+        self.bcp_of_edge = {}  # (u, v) -> "id"
+        self.unlisted_rows = []
+        self.country = countries.of_points(self.lat, self.lon)
+        report.append(f"- {name}: {len(keep):,} nodes and {len(edges):,} edges inside the area")
+
+    # --- border edges -------------------------------------------------------------------
+    def find_border_edges(self, countries):
+        keys = list(self.edges)
+        segs = shapely.linestrings(
+            [[(self.lon[u], self.lat[u]), (self.lon[v], self.lat[v])] for u, v in keys]
+        )
+        ei, li = countries.line_tree.query(segs, predicate="intersects")
+        border = {}
+        for e, line in zip(ei, li):
+            border.setdefault(keys[e], countries.line_pairs[line])
+        return border  # (u,v) -> sorted country pair
+
+    def smooth_countries(self, border):
+        """Label each node with the majority country of its border-free component, so that
+        the country changes exactly on border edges (Natural Earth 50m polygons are coarse)."""
+        n = len(self.lat)
+        parent = list(range(n))
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for (u, v) in self.edges:
+            if (u, v) in border:
+                continue
+            ru, rv = find(u), find(v)
+            if ru != rv:
+                parent[ru] = rv
+        votes = collections.defaultdict(collections.Counter)
+        for i in range(n):
+            votes[find(i)][self.country[i]] += 1
+        mixed = 0
+        majority = {}
+        for root, c in votes.items():
+            real = {k: v for k, v in c.items() if k}
+            if len([k for k, v in real.items() if v >= 3]) > 1:
+                mixed += 1
+            majority[root] = max(real.items(), key=lambda kv: (kv[1], kv[0]))[0] if real else ""
+        relabelled = 0
+        for i in range(n):
+            m = majority[find(i)]
+            if m and m != self.country[i]:
+                relabelled += 1
+                self.country[i] = m
+        self.report.append(
+            f"- {self.name}: {relabelled:,} nodes relabelled to their component's country; "
+            f"{mixed} border-free components still span two countries (a border the "
+            "boundary lines miss)"
+        )
+
+    # --- components -----------------------------------------------------------------------
+    def components(self):
+        n = len(self.lat)
+        adj = collections.defaultdict(list)
+        for (u, v) in self.edges:
+            adj[u].append(v)
+            adj[v].append(u)
+        comp = np.full(n, -1)
+        sizes = []
+        for s in range(n):
+            if comp[s] >= 0:
+                continue
+            cid = len(sizes)
+            comp[s] = cid
+            stack, size = [s], 0
+            while stack:
+                x = stack.pop()
+                size += 1
+                for y in adj[x]:
+                    if comp[y] < 0:
+                        comp[y] = cid
+                        stack.append(y)
+            sizes.append(size)
+        return comp, sizes
+
+    # --- gaps ---------------------------------------------------------------------------
+    def heal_gaps(self):
+        """Joins fragments of one country's network whose ends lie within HEAL_GAP_KM: the
+        OSM-derived graph breaks lines at stations and yards where ways are not connected."""
+        from scipy.spatial import cKDTree
+
+        comp, sizes = self.components()
+        xyz = np.column_stack([
+            np.cos(np.radians(self.lat)) * np.cos(np.radians(self.lon)),
+            np.cos(np.radians(self.lat)) * np.sin(np.radians(self.lon)),
+            np.sin(np.radians(self.lat)),
+        ])
+        big = np.array([sizes[c] >= HEAL_MIN_NODES for c in comp])
+        tree = cKDTree(xyz[big])
+        big_idx = np.nonzero(big)[0]
+        radius = HEAL_GAP_KM / bn_radius()
+        best = {}
+        for i, j in tree.query_pairs(radius):
+            u, v = big_idx[i], big_idx[j]
+            if comp[u] == comp[v] or self.country[u] != self.country[v] or not self.country[u]:
+                continue
+            key = (min(comp[u], comp[v]), max(comp[u], comp[v]))
+            d = haversine_km(self.lat[u], self.lon[u], self.lat[v], self.lon[v])
+            if key not in best or d < best[key][0]:
+                best[key] = (d, u, v)
+        # Join greedily, nearest first, with a union-find so each pair of fragments joins once.
+        parent = {}
+
+        def find(x):
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        joins = collections.Counter()
+        for (ca, cb), (d, u, v) in sorted(best.items(), key=lambda kv: kv[1][0]):
+            if find(ca) == find(cb):
+                continue
+            parent[find(ca)] = find(cb)
+            key = (min(u, v), max(u, v))
+            self.edges[key] = round(max(d, 0.05) * 1.2, 3)
+            joins[self.country[u]] += 1
+        self.report.append(
+            f"- {self.name}: healed {sum(joins.values())} gaps under {HEAL_GAP_KM:.0f} km between fragments "
+            f"of one country's network ({', '.join(f'{k} {v}' for k, v in sorted(joins.items()))})"
+        )
+
+    # --- BCPs -----------------------------------------------------------------------------
+    def attach_bcps(self, bcps, border):
+        mode = self.name
+        rows = [b for b in bcps if b["mode"] == mode]
+        comp, sizes = self.components()
+        used = set()
+        lines = []
+        for b in rows:
+            blat, blon = float(b["lat"]), float(b["lon"])
+            pair = tuple(sorted((b["country_a"], b["country_b"])))
+            best, best_d = None, BCP_MATCH_KM
+            for key, kpair in border.items():
+                if kpair != pair or key in used:
+                    continue
+                u, v = key
+                d = point_segment_km(blat, blon, self.lat[u], self.lon[u], self.lat[v], self.lon[v])
+                if d < best_d:
+                    best, best_d = key, d
+            if best is not None:
+                used.add(best)
+                self.bcp_of_edge[best] = b["id"]
+                lines.append(f"| {b['id']} | {mode} | matched a graph edge | {best_d:.1f} |")
+                continue
+            # No edge of the graph crosses here: join the two national networks with a link
+            # from the nearest well-connected node on each side.
+            ends = []
+            for cc in (b["country_a"], b["country_b"]):
+                cand = np.nonzero(self.country == cc)[0]
+                cand = cand[[sizes[comp[i]] >= MIN_COMPONENT_FOR_JOIN for i in cand]]
+                if len(cand) == 0:
+                    ends.append(None)
+                    continue
+                d = haversine_np(blat, blon, self.lat[cand], self.lon[cand])
+                j = int(np.argmin(d))
+                ends.append((int(cand[j]), float(d[j])) if d[j] <= BCP_JOIN_KM else None)
+            if None in ends:
+                # Last resort: a long, simplified graph edge of this pair that passes further
+                # away (the OSM-derived graphs straighten remote lines, e.g. Quetta-Zahedan).
+                far = [
+                    (point_segment_km(blat, blon, self.lat[u], self.lon[u], self.lat[v], self.lon[v]), (u, v))
+                    for (u, v), kpair in border.items()
+                    if kpair == pair and (u, v) not in used and self.edges[(u, v)] > 100
+                ]
+                if far and min(far)[0] < 150:
+                    d, key = min(far)
+                    used.add(key)
+                    self.bcp_of_edge[key] = b["id"]
+                    lines.append(f"| {b['id']} | {mode} | matched a simplified graph edge of "
+                                 f"{self.edges[key]:.0f} km | {d:.1f} |")
+                    continue
+                lines.append(f"| {b['id']} | {mode} | NOT ON THE NETWORK (no node within "
+                             f"{BCP_JOIN_KM:.0f} km on one side) | - |")
+                continue
+            (u, du), (v, dv) = ends
+            km = haversine_km(self.lat[u], self.lon[u], self.lat[v], self.lon[v])
+            key = (min(u, v), max(u, v))
+            self.edges[key] = round(km * 1.2, 3)  # straight line x 1.2 detour (stated)
+            self.bcp_of_edge[key] = b["id"]
+            lines.append(f"| {b['id']} | {mode} | joined: link of {km:.1f} km between nodes "
+                         f"{du:.1f} / {dv:.1f} km from the crossing | - |")
+        # Every other border edge is not a curated crossing. Between two countries that have a
+        # curated crossing of this mode it is kept as an "unlisted" crossing (Soviet-era lines and
+        # roads cross republic borders many times; the router opens these only while a listed
+        # crossing of the pair is open). Elsewhere it is dropped.
+        curated_pairs = {tuple(sorted((b["country_a"], b["country_b"]))) for b in rows}
+        dropped, unlisted = collections.Counter(), collections.Counter()
+        for key, pair in sorted(border.items()):
+            if key in self.bcp_of_edge:
+                continue
+            if pair in curated_pairs:
+                unlisted[pair] += 1
+                uid = f"unlisted-{pair[0]}-{pair[1]}-{mode}-{unlisted[pair]}".lower()
+                self.bcp_of_edge[key] = uid
+                u, v = key
+                cu = self.country[u] if self.country[u] in pair else pair[0]
+                self.unlisted_rows.append({
+                    "id": uid, "mode": mode, "country_a": cu,
+                    "country_b": pair[1] if cu == pair[0] else pair[0],
+                    "lat": f"{(self.lat[u] + self.lat[v]) / 2:.4f}",
+                    "lon": f"{(self.lon[u] + self.lon[v]) / 2:.4f}",
+                })
+            else:
+                del self.edges[key]
+                dropped["-".join(pair)] += 1
+        self.report.append(
+            f"\n{mode}: kept {sum(unlisted.values())} unlisted border edges between pairs that have a "
+            "curated crossing: " + ", ".join(f"{'-'.join(k)} {v}" for k, v in sorted(unlisted.items()))
+        )
+        self.report.append(f"\n### {mode}: curated crossings on the network\n")
+        self.report.append("| bcp | mode | how | distance to graph crossing (km) |")
+        self.report.append("|---|---|---|---|")
+        self.report.extend(lines)
+        self.report.append(
+            f"\n{mode}: dropped {sum(dropped.values())} border edges that match no curated BCP: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()))
+        )
+
+    # --- contraction ----------------------------------------------------------------------
+    def contract(self):
+        """Replace chains of degree-2 nodes by one edge that keeps the chain's geometry."""
+        adj = collections.defaultdict(dict)
+        for (u, v), km in self.edges.items():
+            adj[u][v] = km
+            adj[v][u] = km
+        protected = set()
+        for (u, v) in self.bcp_of_edge:
+            protected.update((u, v))
+        keep = {x for x in adj if len(adj[x]) != 2 or x in protected}
+        out = {}
+        seen = set()
+        for s in sorted(keep):
+            for nb in sorted(adj[s]):
+                if (s, nb) in seen:
+                    continue
+                path, km, prev, cur = [s], adj[s][nb], s, nb
+                seen.add((s, nb))
+                while cur not in keep:
+                    path.append(cur)
+                    nxt = next(x for x in adj[cur] if x != prev)
+                    km += adj[cur][nxt]
+                    prev, cur = cur, nxt
+                    if cur == s and len(path) > 2:  # a loop back to its start
+                        break
+                path.append(cur)
+                seen.add((cur, prev))
+                if cur == s:
+                    continue
+                a, b = path[0], path[-1]
+                bcp = self.bcp_of_edge.get((min(a, b), max(a, b)), "") if len(path) == 2 else ""
+                key = (a, b) if a < b else (b, a)
+                geom = path[1:-1] if a < b else list(reversed(path[1:-1]))
+                if key not in out or km < out[key][0]:
+                    out[key] = (round(km, 3), bcp, geom)
+        # Pure cycles of degree-2 nodes with no junction vanish; they carry no through route.
+        kept_nodes = sorted({x for k in out for x in k})
+        self.report.append(
+            f"- {self.name}: contracted to {len(kept_nodes):,} nodes and {len(out):,} edges"
+        )
+        return kept_nodes, out
+
+
+def build_sea(report):
+    import searoute
+
+    path = Path(searoute.__file__).parent / "data" / "marnet_searoute.geojson"
+    with open(path) as f:
+        fc = json.load(f)
+    coords = {}
+    lat, lon, passage = [], [], {}
+    edges = {}
+
+    def node(lo, la):
+        key = (round(lo, 5), round(la, 5))
+        if key not in coords:
+            coords[key] = len(lat)
+            lat.append(la)
+            lon.append(lo)
+        return coords[key]
+
+    for feat in fc["features"]:
+        geom = feat["geometry"]
+        parts = geom["coordinates"] if geom["type"] == "MultiLineString" else [geom["coordinates"]]
+        for p1, p2 in (pair for pts in parts for pair in zip(pts, pts[1:])):
+            (lo1, la1), (lo2, la2) = p1[:2], p2[:2]
+            if not (in_bbox(la1, lo1, SEA_BBOX) and in_bbox(la2, lo2, SEA_BBOX)):
+                continue
+            u, v = node(lo1, la1), node(lo2, la2)
+            if u == v:
+                continue
+            km = haversine_km(la1, lo1, la2, lo2)
+            key = (min(u, v), max(u, v))
+            edges[key] = min(edges.get(key, km), km)
+    report.append(f"- sea: {len(lat):,} MARNET vertices and {len(edges):,} segments inside the area")
+
+    class SeaLayer(LandLayer):
+        def __init__(self):
+            self.name = "sea"
+            self.report = report
+            self.lat, self.lon = np.array(lat), np.array(lon)
+            self.edges = {k: round(v, 3) for k, v in edges.items()}
+            self.bcp_of_edge = {}
+            self.unlisted_rows = []
+            self.country = np.full(len(lat), "", dtype=object)
+
+    return SeaLayer()
+
+
+def encode_geometry(layer, ids):
+    return ";".join(f"{layer.lat[i]:.5f} {layer.lon[i]:.5f}" for i in ids)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--out", default=str(ROOT / "data" / "network"))
+    ap.add_argument("--bcps", default=str(ROOT / "data" / "curated" / "bcps.csv"))
+    args = ap.parse_args()
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    report = ["# Network build report", "", "Generated by `tools/build_network.py`; do not edit.", ""]
+    countries = Countries()
+    bcps = read_curated_bcps(args.bcps)
+    report.append(f"Curated BCP rows: {len(bcps)}\n")
+    report.append("## Layers\n")
+
+    layers = []
+    for name, module in (("road", "world_highways"), ("rail", "world_railways")):
+        g, n = load_scgraph(module)
+        layer = LandLayer(name, g, n, countries, report)
+        border = layer.find_border_edges(countries)
+        report.append(f"- {name}: {len(border)} edges cross a Natural Earth land boundary")
+        layer.smooth_countries(border)
+        # After smoothing, a border edge is one whose ends lie in two countries; an edge that
+        # meets a boundary line but keeps both ends in one country runs along the border.
+        border = {
+            k: tuple(sorted((layer.country[k[0]], layer.country[k[1]])))
+            for k in border
+            if layer.country[k[0]] and layer.country[k[1]] and layer.country[k[0]] != layer.country[k[1]]
+        }
+        report.append(f"- {name}: {len(border)} edges join two countries after relabelling")
+        layer.attach_bcps(bcps, border)
+        if name == "rail":
+            layer.heal_gaps()
+        layers.append(layer)
+    layers.append(build_sea(report))
+
+    # Components of the rail layer after BCP joining: the national networks and how they meet.
+    rail = layers[1]
+    comp, sizes = rail.components()
+    big = sorted(range(len(sizes)), key=lambda c: -sizes[c])[:15]
+    report.append("\n## Rail connected components (largest 15, after joining curated crossings)\n")
+    report.append("| component | nodes | countries (nodes) |")
+    report.append("|---|---|---|")
+    for c in big:
+        cc = collections.Counter(rail.country[np.nonzero(comp == c)[0]])
+        report.append(f"| {c} | {sizes[c]:,} | " + ", ".join(f"{k or '?'} {v}" for k, v in cc.most_common(8)) + " |")
+    report.append(f"\nTotal rail components: {len(sizes):,}; of 50 nodes or more: "
+                  f"{sum(1 for s in sizes if s >= 50)}\n")
+
+    report.append("## Contraction\n")
+    node_rows, edge_rows = [], []
+    for layer in layers:
+        kept, edges = layer.contract()
+        base = len(node_rows)
+        new_id = {old: base + i for i, old in enumerate(kept)}
+        for old in kept:
+            node_rows.append((new_id[old], layer.name, f"{layer.lat[old]:.5f}", f"{layer.lon[old]:.5f}", layer.country[old]))
+        for (u, v), (km, bcp, geom) in sorted(edges.items()):
+            cls = layer.name
+            if cls == "sea" and all(in_bbox(layer.lat[x], layer.lon[x], CASPIAN_BBOX) for x in (u, v)):
+                cls = "caspian_ferry"
+            # Lengths are rounded to metres; a zero would make a free link.
+            edge_rows.append((new_id[u], new_id[v], cls, f"{max(km, 0.001):.3f}", bcp, encode_geometry(layer, geom)))
+
+    def write_gz(name, header, rows):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        # mtime=0 keeps the file byte-for-byte reproducible.
+        with open(out_dir / name, "wb") as raw:
+            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as gz:
+                gz.write(buf.getvalue().encode())
+
+    unlisted = [r for layer in layers for r in layer.unlisted_rows]
+    with open(out_dir / "bcps_unlisted.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, ["id", "mode", "country_a", "country_b", "lat", "lon"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(unlisted)
+    write_gz("nodes.csv.gz", ("id", "layer", "lat", "lon", "country"), node_rows)
+    write_gz("edges.csv.gz", ("from", "to", "class", "km", "bcp", "geometry"), edge_rows)
+    report.append(f"\nTotal: {len(node_rows):,} nodes, {len(edge_rows):,} edges (two-way).\n")
+    (out_dir / "BUILD_REPORT.md").write_text("\n".join(report) + "\n")
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()
