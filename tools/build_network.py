@@ -60,6 +60,7 @@ BCP_MATCH_KM = 40.0  # an existing border edge within this distance matches a cu
 # (generous: the graphs simplify long lines into straight edges that can pass 30 km off the track)
 BCP_JOIN_KM = 30.0  # a synthesized BCP link may reach this far on each side
 MIN_COMPONENT_FOR_JOIN = 50  # do not join a BCP to a tiny fragment of the graph
+SAME_CROSSING_KM = 25.0  # border edges this close to a curated crossing are part of it
 HEAL_GAP_KM = 10.0  # rail fragments of one country closer than this are one line broken in OSM
 HEAL_MIN_NODES = 20
 
@@ -372,6 +373,19 @@ class LandLayer:
         # roads cross republic borders many times; the router opens these only while a listed
         # crossing of the pair is open). Elsewhere it is dropped.
         curated_pairs = {tuple(sorted((b["country_a"], b["country_b"]))) for b in rows}
+        # A second edge of the same pair near a curated crossing is a parallel track or
+        # carriageway of that crossing: it belongs to it (closing the crossing closes both).
+        for key, pair in sorted(border.items()):
+            if key in self.bcp_of_edge:
+                continue
+            u, v = key
+            near = [
+                (point_segment_km(float(b["lat"]), float(b["lon"]), self.lat[u], self.lon[u], self.lat[v], self.lon[v]), b["id"])
+                for b in rows
+                if tuple(sorted((b["country_a"], b["country_b"]))) == pair
+            ]
+            if near and min(near)[0] <= SAME_CROSSING_KM:
+                self.bcp_of_edge[key] = min(near)[1]
         dropped, unlisted = collections.Counter(), collections.Counter()
         for key, pair in sorted(border.items()):
             if key in self.bcp_of_edge:

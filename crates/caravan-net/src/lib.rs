@@ -63,7 +63,11 @@ impl Network {
         let transfers = load::transfers(files::TRANSFERS, o(files::TRANSFERS)?)?;
         let params = load::params(files::MODE_PARAMS, &modes, files::TRANSFERS, &transfers)?;
         let mut bcps = load::bcps(files::BCPS, o(files::BCPS)?)?;
-        bcps.extend(load::unlisted_bcps(files::UNLISTED_BCPS, o(files::UNLISTED_BCPS)?, &modes)?);
+        bcps.extend(load::unlisted_bcps(
+            files::UNLISTED_BCPS,
+            o(files::UNLISTED_BCPS)?,
+            &modes,
+        )?);
         let nodes = load::nodes(files::NODES, o(files::NODES)?)?;
         let bcp_index: HashMap<(String, Layer), u32> = bcps
             .iter()
@@ -71,8 +75,14 @@ impl Network {
             .map(|(i, b)| ((b.id.clone(), b.mode), i as u32))
             .collect();
         let links = load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
-        let mut terminals = load::terminals(files::SEAPORTS, o(files::SEAPORTS)?, "locode", &params)?;
-        terminals.extend(load::terminals(files::TERMINALS, o(files::TERMINALS)?, "id", &params)?);
+        let mut terminals =
+            load::terminals(files::SEAPORTS, o(files::SEAPORTS)?, "locode", &params)?;
+        terminals.extend(load::terminals(
+            files::TERMINALS,
+            o(files::TERMINALS)?,
+            "id",
+            &params,
+        )?);
         let gauges = load::gauges(files::GAUGES, o(files::GAUGES)?)?;
         let places = load::places(files::PLACES, o(files::PLACES)?)?;
         let net = Network {
@@ -86,7 +96,7 @@ impl Network {
         };
         let off = net.validate()?;
         for i in off {
-            tracing::warn!(bcp = %net.bcps[i as usize].key(), "border crossing is not on the network");
+            tracing::debug!(bcp = %net.bcps[i as usize].key(), "border crossing is not on the network");
         }
         Ok(net)
     }
@@ -99,7 +109,10 @@ impl Network {
         for (i, l) in self.links.iter().enumerate() {
             let (a, b) = (&self.nodes[l.from as usize], &self.nodes[l.to as usize]);
             if a.layer != l.class.layer() || b.layer != l.class.layer() {
-                problems.push(format!("link {i} joins nodes of another layer than its class {}", l.class.as_str()));
+                problems.push(format!(
+                    "link {i} joins nodes of another layer than its class {}",
+                    l.class.as_str()
+                ));
             }
             if !(l.km.is_finite() && l.km > 0.0) {
                 problems.push(format!("link {i} has length {}", l.km));
@@ -130,7 +143,9 @@ impl Network {
                 }
             }
         }
-        let off_network = (0..self.bcps.len() as u32).filter(|&i| bcp_links[i as usize] == 0).collect();
+        let off_network = (0..self.bcps.len() as u32)
+            .filter(|&i| bcp_links[i as usize] == 0)
+            .collect();
         for (i, n) in self.nodes.iter().enumerate() {
             if !(n.lat.is_finite() && n.lon.is_finite()) {
                 problems.push(format!("node {i} has no valid coordinate"));
@@ -145,7 +160,10 @@ impl Network {
 
     /// The mainline gauge of a country's railways, if it has any.
     pub fn gauge_of(&self, country: Country) -> Option<u16> {
-        self.gauges.iter().find(|g| g.country == country).map(|g| g.mm)
+        self.gauges
+            .iter()
+            .find(|g| g.country == country)
+            .map(|g| g.mm)
     }
 
     /// Finds a BCP row by `id` (every mode) or `id:mode`.

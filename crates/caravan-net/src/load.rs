@@ -55,20 +55,31 @@ pub(crate) fn links(
                     }
                 })
         };
-        let class = r.parse("class", "road, rail, sea or caspian_ferry", LinkClass::parse)?;
+        let class = r.parse(
+            "class",
+            "road, rail, sea or caspian_ferry",
+            LinkClass::parse,
+        )?;
         let bcp = match r.str("bcp") {
             "" => None,
             id => Some(
                 *bcp_index
                     .get(&(id.to_owned(), class.layer()))
-                    .ok_or_else(|| r.error("bcp", format!("no {} row for this BCP in bcps.csv", class.layer())))?,
+                    .ok_or_else(|| {
+                        r.error(
+                            "bcp",
+                            format!("no {} row for this BCP in bcps.csv", class.layer()),
+                        )
+                    })?,
             ),
         };
         let mut geometry = Vec::new();
         for pair in r.str("geometry").split(';').filter(|s| !s.is_empty()) {
             let mut it = pair.split(' ').map(str::parse::<f64>);
             match (it.next(), it.next()) {
-                (Some(Ok(lat)), Some(Ok(lon))) if lat.is_finite() && lon.is_finite() => geometry.push((lat, lon)),
+                (Some(Ok(lat)), Some(Ok(lon))) if lat.is_finite() && lon.is_finite() => {
+                    geometry.push((lat, lon))
+                }
                 _ => return Err(r.error("geometry", "expected `lat lon;lat lon;...`")),
             }
         }
@@ -88,18 +99,43 @@ pub(crate) fn links(
 pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {
     let t = Table::new(file, input)?;
     t.require(&[
-        "id", "mode", "name", "name_a", "name_b", "country_a", "country_b", "lat", "lon", "status",
-        "status_note", "gauge_change", "transloading", "wait_a_to_b_h", "wait_b_to_a_h",
-        "fee_a_to_b_usd", "fee_b_to_a_usd", "wait_basis", "fee_basis", "wait_source", "fee_source",
-        "status_source", "notes",
+        "id",
+        "mode",
+        "name",
+        "name_a",
+        "name_b",
+        "country_a",
+        "country_b",
+        "lat",
+        "lon",
+        "status",
+        "status_note",
+        "gauge_change",
+        "transloading",
+        "wait_a_to_b_h",
+        "wait_b_to_a_h",
+        "fee_a_to_b_usd",
+        "fee_b_to_a_usd",
+        "wait_basis",
+        "fee_basis",
+        "wait_source",
+        "fee_source",
+        "status_source",
+        "notes",
     ])?;
     let mut out: Vec<Bcp> = Vec::new();
     t.for_each(|r| {
         let id = r.str("id").to_owned();
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err(r.error("id", "expected a lowercase slug (a-z, 0-9, -)"));
         }
-        let mode = r.parse("mode", "road or rail", |s| Layer::parse(s).filter(|l| *l != Layer::Sea))?;
+        let mode = r.parse("mode", "road or rail", |s| {
+            Layer::parse(s).filter(|l| *l != Layer::Sea)
+        })?;
         if out.iter().any(|b| b.id == id && b.mode == mode) {
             return Err(r.error("id", format!("duplicate BCP {id} for mode {mode}")));
         }
@@ -113,7 +149,10 @@ pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {
         };
         let (country_a, country_b) = (country("country_a")?, country("country_b")?);
         if country_a == country_b {
-            return Err(r.error("country_b", "a border crossing joins two different countries"));
+            return Err(r.error(
+                "country_b",
+                "a border crossing joins two different countries",
+            ));
         }
         out.push(Bcp {
             id,
@@ -133,8 +172,14 @@ pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {
                 "no" | "" => Some(false),
                 _ => None,
             })?,
-            wait_hours: [r.number("wait_a_to_b_h", 0.0, 2000.0)?, r.number("wait_b_to_a_h", 0.0, 2000.0)?],
-            fee_usd: [r.number("fee_a_to_b_usd", 0.0, 100_000.0)?, r.number("fee_b_to_a_usd", 0.0, 100_000.0)?],
+            wait_hours: [
+                r.number("wait_a_to_b_h", 0.0, 2000.0)?,
+                r.number("wait_b_to_a_h", 0.0, 2000.0)?,
+            ],
+            fee_usd: [
+                r.number("fee_a_to_b_usd", 0.0, 100_000.0)?,
+                r.number("fee_b_to_a_usd", 0.0, 100_000.0)?,
+            ],
             wait_basis: basis("wait_basis")?,
             fee_basis: basis("fee_basis")?,
             wait_source: source("wait_source")?,
@@ -150,7 +195,10 @@ pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {
 
 /// `mode_params.csv` is long-format (mode, parameter, value, ...) so each figure keeps its
 /// own source; this returns the rows keyed by (mode, parameter).
-pub(crate) fn long_params(file: &str, input: Input) -> Result<HashMap<(String, String), Sourced>, DataError> {
+pub(crate) fn long_params(
+    file: &str,
+    input: Input,
+) -> Result<HashMap<(String, String), Sourced>, DataError> {
     let t = Table::new(file, input)?;
     t.require(&["mode", "parameter", "value", "basis", "source"])?;
     let mut out = HashMap::new();
@@ -159,7 +207,11 @@ pub(crate) fn long_params(file: &str, input: Input) -> Result<HashMap<(String, S
             return Ok(()); // a documented gap: the row says why; required keys are checked later
         }
         let value = r.number("value", -1e12, 1e12)?;
-        let basis = r.parse("basis", "a basis (measured, published_default, derived, assumption...)", Basis::parse)?;
+        let basis = r.parse(
+            "basis",
+            "a basis (measured, published_default, derived, assumption...)",
+            Basis::parse,
+        )?;
         out.insert(
             (r.str("mode").to_owned(), r.str("parameter").to_owned()),
             Sourced {
@@ -173,9 +225,20 @@ pub(crate) fn long_params(file: &str, input: Input) -> Result<HashMap<(String, S
     Ok(out)
 }
 
-pub(crate) fn transfers(file: &str, input: Input) -> Result<HashMap<String, TransferParams>, DataError> {
+pub(crate) fn transfers(
+    file: &str,
+    input: Input,
+) -> Result<HashMap<String, TransferParams>, DataError> {
     let t = Table::new(file, input)?;
-    t.require(&["kind", "hours", "hours_basis", "hours_source", "usd_per_t", "cost_basis", "cost_source"])?;
+    t.require(&[
+        "kind",
+        "hours",
+        "hours_basis",
+        "hours_source",
+        "usd_per_t",
+        "cost_basis",
+        "cost_source",
+    ])?;
     let mut out = HashMap::new();
     t.for_each(|r| {
         let sourced = |value: &str, basis: &str, source: &str| -> Result<Sourced, DataError> {
@@ -183,7 +246,11 @@ pub(crate) fn transfers(file: &str, input: Input) -> Result<HashMap<String, Tran
                 value: r.number(value, 0.0, 10_000.0)?,
                 basis: r.parse(basis, "a basis", Basis::parse)?,
                 source: match r.str(source) {
-                    "" => return Err(r.error(source, "every figure needs a source (or says it has none)")),
+                    "" => {
+                        return Err(
+                            r.error(source, "every figure needs a source (or says it has none)")
+                        )
+                    }
                     s => s.to_owned(),
                 },
             })
@@ -209,15 +276,30 @@ pub(crate) fn terminals(
     params: &Params,
 ) -> Result<Vec<Terminal>, DataError> {
     let t = Table::new(file, input)?;
-    t.require(&[id_field, "name", "country", "lat", "lon", "kind", "handling_hours", "handling_usd_per_t", "basis", "source"])?;
+    t.require(&[
+        id_field,
+        "name",
+        "country",
+        "lat",
+        "lon",
+        "kind",
+        "handling_hours",
+        "handling_usd_per_t",
+        "basis",
+        "source",
+    ])?;
     let mut out = Vec::new();
     t.for_each(|r| {
-        let kind = r.parse("kind", "ocean, black_sea, caspian, dry_port, rail_terminal or logistics_hub", |s| match s {
-            "ocean" | "black_sea" => Some(TerminalKind::Seaport),
-            "caspian" => Some(TerminalKind::CaspianPort),
-            "dry_port" | "rail_terminal" | "logistics_hub" => Some(TerminalKind::RoadRail),
-            _ => None,
-        })?;
+        let kind = r.parse(
+            "kind",
+            "ocean, black_sea, caspian, dry_port, rail_terminal or logistics_hub",
+            |s| match s {
+                "ocean" | "black_sea" => Some(TerminalKind::Seaport),
+                "caspian" => Some(TerminalKind::CaspianPort),
+                "dry_port" | "rail_terminal" | "logistics_hub" => Some(TerminalKind::RoadRail),
+                _ => None,
+            },
+        )?;
         let default = params.transfer(kind);
         let figure = |field: &str, fallback: &Sourced| -> Result<Sourced, DataError> {
             Ok(match r.optional_number(field, 0.0, 10_000.0)? {
@@ -268,7 +350,17 @@ pub(crate) fn gauges(file: &str, input: Input) -> Result<Vec<Gauge>, DataError> 
 
 pub(crate) fn places(file: &str, input: Input) -> Result<Vec<Place>, DataError> {
     let t = Table::new(file, input)?;
-    t.require(&["id", "name", "aliases", "country", "lat", "lon", "kind", "population", "source"])?;
+    t.require(&[
+        "id",
+        "name",
+        "aliases",
+        "country",
+        "lat",
+        "lon",
+        "kind",
+        "population",
+        "source",
+    ])?;
     let mut out = Vec::new();
     t.for_each(|r| {
         out.push(Place {
@@ -277,11 +369,20 @@ pub(crate) fn places(file: &str, input: Input) -> Result<Vec<Place>, DataError> 
                 s => s.to_owned(),
             },
             name: r.str("name").to_owned(),
-            aliases: r.str("aliases").split('|').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            aliases: r
+                .str("aliases")
+                .split('|')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             country: r.parse("country", "an ISO 3166 alpha-2 code", Country::parse)?,
             lat: r.number("lat", -90.0, 90.0)?,
             lon: r.number("lon", -180.0, 180.0)?,
-            kind: r.parse("kind", "city, seaport, terminal, border_crossing or locality", PlaceKind::parse)?,
+            kind: r.parse(
+                "kind",
+                "city, seaport, terminal, border_crossing or locality",
+                PlaceKind::parse,
+            )?,
             population: r.optional_number("population", 0.0, 1e9)?.map(|p| p as u64),
             source: r.str("source").to_owned(),
         });
@@ -316,10 +417,13 @@ pub(crate) fn params(
         })
     };
     let transfer = |kind: &str| -> Result<TransferParams, DataError> {
-        transfers.get(kind).cloned().ok_or_else(|| DataError::MissingParameter {
-            file: transfer_file.to_owned(),
-            key: kind.to_owned(),
-        })
+        transfers
+            .get(kind)
+            .cloned()
+            .ok_or_else(|| DataError::MissingParameter {
+                file: transfer_file.to_owned(),
+                key: kind.to_owned(),
+            })
     };
     Ok(Params {
         classes: [

@@ -101,7 +101,12 @@ impl Row<'_> {
         }
     }
 
-    pub fn parse<T>(&self, field: &str, what: &str, f: impl FnOnce(&str) -> Option<T>) -> Result<T, DataError> {
+    pub fn parse<T>(
+        &self,
+        field: &str,
+        what: &str,
+        f: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, DataError> {
         f(self.str(field)).ok_or_else(|| self.error(field, format!("expected {what}")))
     }
 
@@ -114,7 +119,12 @@ impl Row<'_> {
         Ok(v)
     }
 
-    pub fn optional_number(&self, field: &str, min: f64, max: f64) -> Result<Option<f64>, DataError> {
+    pub fn optional_number(
+        &self,
+        field: &str,
+        min: f64,
+        max: f64,
+    ) -> Result<Option<f64>, DataError> {
         if self.str(field).is_empty() {
             Ok(None)
         } else {

@@ -46,9 +46,12 @@ fn features(router: &Router, p: &Prepared, f: &Found) -> BTreeSet<Feature> {
             out.insert(Feature::Class(arc.class));
         }
     }
-    for t in [p.origin_access[f.source.tag].terminal, p.dest_access[f.sink.tag].terminal]
-        .into_iter()
-        .flatten()
+    for t in [
+        p.origin_access[f.source.tag].terminal,
+        p.dest_access[f.sink.tag].terminal,
+    ]
+    .into_iter()
+    .flatten()
     {
         out.insert(Feature::Terminal(t as u32));
     }
@@ -73,7 +76,12 @@ fn exclude(router: &Router, c: &mut Constraints, f: &Feature) {
 /// Grows `found` (which holds the best route) to up to `want` routes, each with a set of
 /// crossings, terminals and modes that no earlier route has: a best-first search over
 /// "exclude one more feature of a route already found", like Yen's algorithm on features.
-pub(crate) fn alternatives(router: &Router, p: &Prepared, found: &mut Vec<(Found, Constraints)>, want: usize) {
+pub(crate) fn alternatives(
+    router: &Router,
+    p: &Prepared,
+    found: &mut Vec<(Found, Constraints)>,
+    want: usize,
+) {
     let mut signatures: Vec<BTreeSet<Feature>> = vec![features(router, p, &found[0].0)];
     let mut tried: BTreeSet<Vec<bool>> = BTreeSet::new();
     let mut candidates: Vec<(Found, Constraints, BTreeSet<Feature>)> = Vec::new();
@@ -133,7 +141,10 @@ fn push_country(v: &mut Vec<String>, c: Country) {
 }
 
 fn basis_note(label: &str, what: &str, basis: Basis, out: &mut Vec<String>) {
-    if matches!(basis, Basis::RegionalDefault | Basis::Assumption | Basis::Estimate) {
+    if matches!(
+        basis,
+        Basis::RegionalDefault | Basis::Assumption | Basis::Estimate
+    ) {
         let s = format!("{label}: {what} is {}", basis.as_str());
         if !out.contains(&s) {
             out.push(s);
@@ -172,9 +183,10 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
     };
     let name_at = |n: u32| {
         let nd = &net.nodes[n as usize];
-        router
-            .landmark_name(nd.lat, nd.lon, 40.0)
-            .map_or_else(|| format!("{:.3},{:.3}", nd.lat, nd.lon), |s| format!("near {s}"))
+        router.landmark_name(nd.lat, nd.lon, 40.0).map_or_else(
+            || format!("{:.3},{:.3}", nd.lat, nd.lon),
+            |s| format!("near {s}"),
+        )
     };
 
     // Leaving the origin.
@@ -212,38 +224,44 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
             at_km: 0.0,
         });
         basis_note("loading at origin", "handling", basis, &mut notes);
-        profile.push(point(&total, "transfer", format!("loading onto {}", origin_access.layer)));
+        profile.push(point(
+            &total,
+            "transfer",
+            format!("loading onto {}", origin_access.layer),
+        ));
     } else {
         // Road access: the drive to the snapped node is part of the first leg.
         let mut l = start_leg(LinkClass::Road, origin_name.clone(), start_node);
-        l.geometry.insert(0, [p.origin.endpoint.lon, p.origin.endpoint.lat]);
+        l.geometry
+            .insert(0, [p.origin.endpoint.lon, p.origin.endpoint.lat]);
         l.parts.add(&origin_access.parts);
         total.add(&origin_access.parts);
         leg = Some(l);
     }
 
-    let close_leg = |leg: &mut Option<LegAcc>, to: String, legs: &mut Vec<Leg>, modes: &mut Vec<String>| {
-        if let Some(l) = leg.take() {
-            if l.parts.km <= 0.0 && l.geometry.len() < 2 {
-                return;
+    let close_leg =
+        |leg: &mut Option<LegAcc>, to: String, legs: &mut Vec<Leg>, modes: &mut Vec<String>| {
+            if let Some(l) = leg.take() {
+                if l.parts.km <= 0.0 && l.geometry.len() < 2 {
+                    return;
+                }
+                let m = l.mode.as_str().to_owned();
+                if modes.last() != Some(&m) {
+                    modes.push(m.clone());
+                }
+                legs.push(Leg {
+                    mode: m,
+                    from: l.from,
+                    to,
+                    distance_km: round(l.parts.km, 2),
+                    hours: round(l.parts.hours(), 3),
+                    cost_usd: round(l.parts.usd(), 2),
+                    co2e_kg: round(l.parts.co2e_kg, 2),
+                    countries: l.countries,
+                    geometry: l.geometry,
+                });
             }
-            let m = l.mode.as_str().to_owned();
-            if modes.last() != Some(&m) {
-                modes.push(m.clone());
-            }
-            legs.push(Leg {
-                mode: m,
-                from: l.from,
-                to,
-                distance_km: round(l.parts.km, 2),
-                hours: round(l.parts.hours(), 3),
-                cost_usd: round(l.parts.usd(), 2),
-                co2e_kg: round(l.parts.co2e_kg, 2),
-                countries: l.countries,
-                geometry: l.geometry,
-            });
-        }
-    };
+        };
 
     let mut cursor = start_node;
     let mut last_country = net.nodes[start_node as usize].country;
@@ -267,23 +285,46 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
                     to_mode: to_layer.to_string(),
                     hours: round(parts.hours(), 2),
                     cost_usd: round(parts.usd(), 2),
-                    basis: worst(t.handling_hours.basis, t.handling_usd_per_t.basis).as_str().into(),
-                    source: format!("hours: {}; cost: {}", t.handling_hours.source, t.handling_usd_per_t.source),
+                    basis: worst(t.handling_hours.basis, t.handling_usd_per_t.basis)
+                        .as_str()
+                        .into(),
+                    source: format!(
+                        "hours: {}; cost: {}",
+                        t.handling_hours.source, t.handling_usd_per_t.source
+                    ),
                     lat: t.lat,
                     lon: t.lon,
                     at_km: round(total.km, 2),
                 });
                 basis_note(&t.name, "handling time", t.handling_hours.basis, &mut notes);
-                basis_note(&t.name, "handling cost", t.handling_usd_per_t.basis, &mut notes);
-                profile.push(point(&total, "transfer", format!("{} ({} to {})", t.name, from_layer, to_layer)));
+                basis_note(
+                    &t.name,
+                    "handling cost",
+                    t.handling_usd_per_t.basis,
+                    &mut notes,
+                );
+                profile.push(point(
+                    &total,
+                    "transfer",
+                    format!("{} ({} to {})", t.name, from_layer, to_layer),
+                ));
             }
-            ArcKind::Border { bcp, dir, gauge_change } => {
+            ArcKind::Border {
+                bcp,
+                dir,
+                gauge_change,
+            } => {
                 let b = &net.bcps[bcp as usize];
                 let (from_c, to_c) = match dir {
                     Direction::AToB => (b.country_a, b.country_b),
                     Direction::BToA => (b.country_b, b.country_a),
                 };
-                close_leg(&mut leg, b.side_name(from_c).to_owned(), &mut legs, &mut modes);
+                close_leg(
+                    &mut leg,
+                    b.side_name(from_c).to_owned(),
+                    &mut legs,
+                    &mut modes,
+                );
                 profile.push(point(&total, "move", b.side_name(from_c).to_owned()));
                 let wait = Parts {
                     border_hours: parts.border_hours,
@@ -328,13 +369,20 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
                         hours: round(gauge.hours(), 2),
                         cost_usd: round(gauge.usd(), 2),
                         basis: worst(gp.hours.basis, gp.usd_per_t.basis).as_str().into(),
-                        source: format!("hours: {}; cost: {}", gp.hours.source, gp.usd_per_t.source),
+                        source: format!(
+                            "hours: {}; cost: {}",
+                            gp.hours.source, gp.usd_per_t.source
+                        ),
                         lat: b.lat,
                         lon: b.lon,
                         at_km: round(total.km, 2),
                     });
                     basis_note("gauge change", "time", gp.hours.basis, &mut notes);
-                    profile.push(point(&total, "transfer", format!("gauge change at {}", b.name)));
+                    profile.push(point(
+                        &total,
+                        "transfer",
+                        format!("gauge change at {}", b.name),
+                    ));
                 }
                 // The crossing link itself starts the next leg.
                 let mut l = start_leg(arc.class, b.side_name(to_c).to_owned(), tail);
@@ -356,7 +404,9 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
                     let from = if legs.is_empty() && transfers.len() <= 1 && crossings.is_empty() {
                         origin_name.clone()
                     } else {
-                        transfers.last().map_or_else(|| name_at(tail), |t| t.at.clone())
+                        transfers
+                            .last()
+                            .map_or_else(|| name_at(tail), |t| t.at.clone())
                     };
                     start_leg(arc.class, from, tail)
                 });
@@ -409,11 +459,16 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
             at_km: round(total.km, 2),
         });
         basis_note("unloading at destination", "handling", basis, &mut notes);
-        profile.push(point(&total, "transfer", format!("unloading from {}", dest_access.layer)));
+        profile.push(point(
+            &total,
+            "transfer",
+            format!("unloading from {}", dest_access.layer),
+        ));
     } else {
         if let Some(l) = leg.as_mut() {
             l.parts.add(&dest_access.parts);
-            l.geometry.push([p.destination.endpoint.lon, p.destination.endpoint.lat]);
+            l.geometry
+                .push([p.destination.endpoint.lon, p.destination.endpoint.lat]);
         }
         total.add(&dest_access.parts);
         close_leg(&mut leg, dest_name.clone(), &mut legs, &mut modes);
@@ -483,7 +538,10 @@ fn handling_source(router: &Router, terminal: Option<usize>) -> (Basis, String) 
             let t = &router.net.terminals[t];
             (
                 worst(t.handling_hours.basis, t.handling_usd_per_t.basis),
-                format!("hours: {}; cost: {}", t.handling_hours.source, t.handling_usd_per_t.source),
+                format!(
+                    "hours: {}; cost: {}",
+                    t.handling_hours.source, t.handling_usd_per_t.source
+                ),
             )
         }
         None => {
@@ -514,7 +572,13 @@ fn append_geometry(router: &Router, arc: &crate::graph::Arc, tail: u32, out: &mu
 }
 
 /// Says what makes an alternative different from the best route, in a forwarder's terms.
-fn explain(router: &Router, p: &Prepared, f: &Found, best: &Found, summary: &Summary) -> Vec<String> {
+fn explain(
+    router: &Router,
+    p: &Prepared,
+    f: &Found,
+    best: &Found,
+    summary: &Summary,
+) -> Vec<String> {
     let net = &router.net;
     let mine = features(router, p, f);
     let theirs = features(router, p, best);
@@ -537,14 +601,22 @@ fn explain(router: &Router, p: &Prepared, f: &Found, best: &Found, summary: &Sum
     let only_mine: BTreeSet<Feature> = mine.difference(&theirs).cloned().collect();
     let only_theirs: BTreeSet<Feature> = theirs.difference(&mine).cloned().collect();
     for (pick, verb_new, verb_old) in [
-        (is_border as fn(&Feature) -> bool, "crosses at", "instead of"),
+        (
+            is_border as fn(&Feature) -> bool,
+            "crosses at",
+            "instead of",
+        ),
         (is_terminal, "goes through", "instead of"),
         (is_class, "uses", "instead of"),
     ] {
         let new = group(&only_mine, pick);
         let old = group(&only_theirs, pick);
         match (new.is_empty(), old.is_empty()) {
-            (false, false) => out.push(format!("{verb_new} {} {verb_old} {}", new.join(", "), old.join(", "))),
+            (false, false) => out.push(format!(
+                "{verb_new} {} {verb_old} {}",
+                new.join(", "),
+                old.join(", ")
+            )),
             (false, true) => out.push(format!("{verb_new} {}", new.join(", "))),
             (true, false) => out.push(format!("avoids {}", old.join(", "))),
             (true, true) => {}

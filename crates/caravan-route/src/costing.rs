@@ -105,12 +105,13 @@ impl Pricing {
             )
         });
         let vehicles = |mode: caravan_net::Layer| {
-            let payload = p.class(match mode {
-                caravan_net::Layer::Rail => LinkClass::Rail,
-                _ => LinkClass::Road,
-            })
-            .payload_t
-            .value;
+            let payload = p
+                .class(match mode {
+                    caravan_net::Layer::Rail => LinkClass::Rail,
+                    _ => LinkClass::Road,
+                })
+                .payload_t
+                .value;
             (tonnes / payload).ceil().max(1.0)
         };
         let bcp_fee = net
@@ -137,7 +138,10 @@ impl Pricing {
             per_km,
             bcp_wait: net.bcps.iter().map(|b| b.wait_hours).collect(),
             bcp_fee,
-            gauge: (p.gauge_change.hours.value, p.gauge_change.usd_per_t.value * tonnes),
+            gauge: (
+                p.gauge_change.hours.value,
+                p.gauge_change.usd_per_t.value * tonnes,
+            ),
             terminal,
             w_usd,
             w_hours,
@@ -167,7 +171,11 @@ impl Pricing {
         let km = arc.km as f64;
         match arc.kind {
             ArcKind::Line => self.line(arc.class, km),
-            ArcKind::Border { bcp, dir, gauge_change } => {
+            ArcKind::Border {
+                bcp,
+                dir,
+                gauge_change,
+            } => {
                 let mut p = self.line(arc.class, km);
                 p.border_hours = self.bcp_wait[bcp as usize][dir.index()];
                 p.border_usd = self.bcp_fee[bcp as usize][dir.index()];

@@ -18,13 +18,23 @@ pub enum RouteError {
         suggestions: Vec<Suggestion>,
     },
     #[error("unknown border crossing `{key}`; did you mean: {}?", .suggestions.join(", "))]
-    UnknownBcp { key: String, suggestions: Vec<String> },
+    UnknownBcp {
+        key: String,
+        suggestions: Vec<String>,
+    },
     #[error("`{query}` is more than {max_km} km from any {modes} network node")]
-    OffNetwork { query: String, max_km: f64, modes: String },
+    OffNetwork {
+        query: String,
+        max_km: f64,
+        modes: String,
+    },
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     #[error("{reason}")]
-    NoRoute { reason: String, blocking: Vec<String> },
+    NoRoute {
+        reason: String,
+        blocking: Vec<String>,
+    },
 }
 
 impl RouteError {

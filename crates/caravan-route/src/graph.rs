@@ -70,19 +70,28 @@ impl Graph {
         let n = net.nodes.len();
         let mut edges: Vec<(u32, Arc)> = Vec::with_capacity(net.links.len() * 2 + 256);
         for (li, link) in net.links.iter().enumerate() {
-            for (tail, head, reversed) in [(link.from, link.to, false), (link.to, link.from, true)] {
+            for (tail, head, reversed) in [(link.from, link.to, false), (link.to, link.from, true)]
+            {
                 let kind = match link.bcp {
                     None => ArcKind::Line,
                     Some(b) => {
                         let bcp = &net.bcps[b as usize];
                         let from_country = net.nodes[tail as usize].country;
-                        let dir = if from_country == bcp.country_b { Direction::BToA } else { Direction::AToB };
+                        let dir = if from_country == bcp.country_b {
+                            Direction::BToA
+                        } else {
+                            Direction::AToB
+                        };
                         let gauge_change = link.class == LinkClass::Rail && {
                             let g1 = net.gauge_of(net.nodes[tail as usize].country);
                             let g2 = net.gauge_of(net.nodes[head as usize].country);
                             matches!((g1, g2), (Some(a), Some(b)) if a != b)
                         };
-                        ArcKind::Border { bcp: b, dir, gauge_change }
+                        ArcKind::Border {
+                            bcp: b,
+                            dir,
+                            gauge_change,
+                        }
                     }
                 };
                 edges.push((
@@ -101,7 +110,8 @@ impl Graph {
 
         let mut trees: [Vec<NodePoint>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         for (i, node) in net.nodes.iter().enumerate() {
-            trees[node.layer as usize].push(NodePoint::new(to_unit_xyz(node.lat, node.lon), i as u32));
+            trees[node.layer as usize]
+                .push(NodePoint::new(to_unit_xyz(node.lat, node.lon), i as u32));
         }
         let trees = trees.map(RTree::bulk_load);
 
@@ -114,7 +124,10 @@ impl Graph {
             let mut att = [Attachment::default(); 3];
             let p = to_unit_xyz(t.lat, t.lon);
             for &layer in layers {
-                if let Some((node, d2)) = trees[layer as usize].nearest_neighbor_iter_with_distance_2(&p).next() {
+                if let Some((node, d2)) = trees[layer as usize]
+                    .nearest_neighbor_iter_with_distance_2(&p)
+                    .next()
+                {
                     let km = chord2_to_km(d2);
                     if km <= attach_limit_km(layer) {
                         att[layer as usize].node = Some((node.data, km));
@@ -123,7 +136,9 @@ impl Graph {
             }
             for a in 0..3 {
                 for b in 0..3 {
-                    if let (true, Some((na, ka)), Some((nb, kb))) = (a != b, att[a].node, att[b].node) {
+                    if let (true, Some((na, ka)), Some((nb, kb))) =
+                        (a != b, att[a].node, att[b].node)
+                    {
                         edges.push((
                             na,
                             Arc {
@@ -132,7 +147,9 @@ impl Graph {
                                 class: LinkClass::Road,
                                 link: NO_LINK,
                                 reversed: false,
-                                kind: ArcKind::Transfer { terminal: ti as u32 },
+                                kind: ArcKind::Transfer {
+                                    terminal: ti as u32,
+                                },
                             },
                         ));
                     }
@@ -159,7 +176,13 @@ impl Graph {
         let gauge = net
             .nodes
             .iter()
-            .map(|nd| if nd.layer == Layer::Rail { net.gauge_of(nd.country).unwrap_or(0) } else { 0 })
+            .map(|nd| {
+                if nd.layer == Layer::Rail {
+                    net.gauge_of(nd.country).unwrap_or(0)
+                } else {
+                    0
+                }
+            })
             .collect();
         Graph {
             first_out,
@@ -177,7 +200,14 @@ impl Graph {
     }
 
     /// The `k` nearest nodes of a layer within `max_km`, nearest first.
-    pub fn nearest(&self, layer: Layer, lat: f64, lon: f64, k: usize, max_km: f64) -> Vec<(u32, f64)> {
+    pub fn nearest(
+        &self,
+        layer: Layer,
+        lat: f64,
+        lon: f64,
+        k: usize,
+        max_km: f64,
+    ) -> Vec<(u32, f64)> {
         let p = to_unit_xyz(lat, lon);
         self.trees[layer as usize]
             .nearest_neighbor_iter_with_distance_2(&p)

@@ -72,13 +72,18 @@ impl Router {
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| {
-                    matches!(p.kind, PlaceKind::City | PlaceKind::Seaport) && p.population.unwrap_or(0) >= 50_000
+                    matches!(p.kind, PlaceKind::City | PlaceKind::Seaport)
+                        && p.population.unwrap_or(0) >= 50_000
                         || p.kind == PlaceKind::Seaport
                 })
                 .map(|(i, p)| PlacePoint::new(to_unit_xyz(p.lat, p.lon), i as u32))
                 .collect(),
         );
-        tracing::debug!(nodes = graph.node_count(), arcs = graph.arcs.len(), "routing graph compiled");
+        tracing::debug!(
+            nodes = graph.node_count(),
+            arcs = graph.arcs.len(),
+            "routing graph compiled"
+        );
         Router {
             net,
             graph,
@@ -142,7 +147,10 @@ impl Router {
         for r in &routes {
             for b in &r.border_crossings {
                 if b.status == "restricted" {
-                    let w = format!("route {} crosses at {}, whose status is restricted", r.rank, b.name);
+                    let w = format!(
+                        "route {} crosses at {}, whose status is restricted",
+                        r.rank, b.name
+                    );
                     if !warnings.contains(&w) {
                         warnings.push(w);
                     }
@@ -171,7 +179,8 @@ impl Router {
     }
 
     pub(crate) fn search(&self, p: &Prepared, constraints: &Constraints) -> Option<Found> {
-        let sources: Vec<Endpoint> = endpoints(&p.origin_access, &p.pricing, constraints, &self.net);
+        let sources: Vec<Endpoint> =
+            endpoints(&p.origin_access, &p.pricing, constraints, &self.net);
         let sinks: Vec<Endpoint> = endpoints(&p.dest_access, &p.pricing, constraints, &self.net);
         if sources.is_empty() || sinks.is_empty() {
             return None;
@@ -194,21 +203,37 @@ impl Router {
     /// Validates a request and resolves everything a search needs.
     pub(crate) fn prepare(&self, req: &RouteRequest) -> Result<Prepared, RouteError> {
         let bad = |m: String| Err(RouteError::InvalidRequest(m));
-        if !(req.cargo_tonnes.is_finite() && req.cargo_tonnes > 0.0 && req.cargo_tonnes <= 100_000.0) {
-            return bad(format!("cargo tonnes must be in (0, 100000], got {}", req.cargo_tonnes));
+        if !(req.cargo_tonnes.is_finite()
+            && req.cargo_tonnes > 0.0
+            && req.cargo_tonnes <= 100_000.0)
+        {
+            return bad(format!(
+                "cargo tonnes must be in (0, 100000], got {}",
+                req.cargo_tonnes
+            ));
         }
         if !(req.cargo_value_usd.is_finite() && req.cargo_value_usd >= 0.0) {
-            return bad(format!("cargo value must be a non-negative amount, got {}", req.cargo_value_usd));
+            return bad(format!(
+                "cargo value must be a non-negative amount, got {}",
+                req.cargo_value_usd
+            ));
         }
         if req.alternatives > MAX_ALTERNATIVES {
-            return bad(format!("at most {MAX_ALTERNATIVES} alternatives, got {}", req.alternatives));
+            return bad(format!(
+                "at most {MAX_ALTERNATIVES} alternatives, got {}",
+                req.alternatives
+            ));
         }
-        let vot = req.vot_day_share.unwrap_or(self.net.params.vot_day_share.value);
+        let vot = req
+            .vot_day_share
+            .unwrap_or(self.net.params.vot_day_share.value);
         let carbon = req
             .carbon_price_usd_per_t
             .unwrap_or(self.net.params.carbon_price_usd_per_t.value);
         if !(vot.is_finite() && (0.0..=1.0).contains(&vot)) {
-            return bad(format!("value-of-time share per day must be in [0, 1], got {vot}"));
+            return bad(format!(
+                "value-of-time share per day must be in [0, 1], got {vot}"
+            ));
         }
         if !(carbon.is_finite() && carbon >= 0.0) {
             return bad(format!("carbon price must be non-negative, got {carbon}"));
@@ -228,18 +253,28 @@ impl Router {
         let mut avoid_countries = Vec::new();
         for c in &req.avoid_countries {
             let cc = Country::parse(c).ok_or_else(|| {
-                RouteError::InvalidRequest(format!("`{c}` is not an ISO 3166 alpha-2 country code (e.g. AF, PK)"))
+                RouteError::InvalidRequest(format!(
+                    "`{c}` is not an ISO 3166 alpha-2 country code (e.g. AF, PK)"
+                ))
             })?;
             for (end, which) in [(&origin, "origin"), (&destination, "destination")] {
                 if end.country == cc {
-                    return bad(format!("the {which} {} is in {cc}, which the request avoids", end.endpoint.name));
+                    return bad(format!(
+                        "the {which} {} is in {cc}, which the request avoids",
+                        end.endpoint.name
+                    ));
                 }
             }
             avoid_countries.push(cc);
         }
 
         let n_bcp = self.net.bcps.len();
-        let mut bcp_blocked: Vec<bool> = self.net.bcps.iter().map(|b| closed_in_base(b.status)).collect();
+        let mut bcp_blocked: Vec<bool> = self
+            .net
+            .bcps
+            .iter()
+            .map(|b| closed_in_base(b.status))
+            .collect();
         for key in &req.scenario.open_bcps {
             for i in self.bcp_indices(key)? {
                 bcp_blocked[i as usize] = false;
@@ -259,12 +294,25 @@ impl Router {
         constraints.close_orphaned_unlisted(&self.net);
         debug_assert_eq!(constraints.bcp_blocked.len(), n_bcp);
 
-        let mut pricing = Pricing::new(&self.net, req.optimize, req.cargo_tonnes, req.cargo_value_usd, vot, carbon);
+        let mut pricing = Pricing::new(
+            &self.net,
+            req.optimize,
+            req.cargo_tonnes,
+            req.cargo_value_usd,
+            vot,
+            carbon,
+        );
         for change in &req.scenario.bcp_changes {
             let idx = self.bcp_indices(&change.bcp)?;
-            for v in [change.wait_hours, change.wait_factor, change.fee_usd].into_iter().flatten() {
+            for v in [change.wait_hours, change.wait_factor, change.fee_usd]
+                .into_iter()
+                .flatten()
+            {
                 if !(v.is_finite() && v >= 0.0) {
-                    return bad(format!("scenario change for {}: values must be non-negative", change.bcp));
+                    return bad(format!(
+                        "scenario change for {}: values must be non-negative",
+                        change.bcp
+                    ));
                 }
             }
             for i in idx {
@@ -277,13 +325,16 @@ impl Router {
                 }
                 if let Some(fee) = change.fee_usd {
                     let vehicles = (req.cargo_tonnes
-                        / self.net.params.class(if self.net.bcps[i].mode == Layer::Rail {
-                            LinkClass::Rail
-                        } else {
-                            LinkClass::Road
-                        })
-                        .payload_t
-                        .value)
+                        / self
+                            .net
+                            .params
+                            .class(if self.net.bcps[i].mode == Layer::Rail {
+                                LinkClass::Rail
+                            } else {
+                                LinkClass::Road
+                            })
+                            .payload_t
+                            .value)
                         .ceil()
                         .max(1.0);
                     pricing.bcp_fee[i] = [fee * vehicles; 2];
@@ -303,7 +354,8 @@ impl Router {
             }
         }
         if req.cargo_value_usd == 0.0 && req.optimize == Criterion::Generalized {
-            warnings.push("cargo value is 0, so time has no cost in the generalized criterion".into());
+            warnings
+                .push("cargo value is 0, so time has no cost in the generalized criterion".into());
         }
         Ok(Prepared {
             origin,
@@ -327,7 +379,8 @@ impl Router {
                 .filter(|b| b.listed)
                 .map(|b| {
                     let name = caravan_net::places::normalize(&b.name);
-                    let s = strsim_like(&q, &caravan_net::places::normalize(&b.id)).max(strsim_like(&q, &name));
+                    let s = strsim_like(&q, &caravan_net::places::normalize(&b.id))
+                        .max(strsim_like(&q, &name));
                     (s, b.id.as_str())
                 })
                 .collect();
@@ -335,7 +388,11 @@ impl Router {
             ids.dedup_by(|a, b| a.1 == b.1);
             return Err(RouteError::UnknownBcp {
                 key: key.to_owned(),
-                suggestions: ids.into_iter().take(5).map(|(_, id)| id.to_owned()).collect(),
+                suggestions: ids
+                    .into_iter()
+                    .take(5)
+                    .map(|(_, id)| id.to_owned())
+                    .collect(),
             });
         }
         Ok(found)
@@ -344,7 +401,11 @@ impl Router {
     fn resolve(&self, loc: &Location) -> Result<Resolved, RouteError> {
         match loc {
             Location::Coordinate { lat, lon } => {
-                if !(lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)) {
+                if !(lat.is_finite()
+                    && lon.is_finite()
+                    && (-90.0..=90.0).contains(lat)
+                    && (-180.0..=180.0).contains(lon))
+                {
                     return Err(RouteError::InvalidRequest(format!(
                         "coordinate {lat},{lon} is not a valid latitude,longitude"
                     )));
@@ -355,7 +416,10 @@ impl Router {
                     endpoint: ResolvedEndpoint {
                         query: loc.to_string(),
                         place_id: None,
-                        name: near.map_or_else(|| format!("{lat:.4},{lon:.4}"), |n| format!("{lat:.4},{lon:.4} (near {n})")),
+                        name: near.map_or_else(
+                            || format!("{lat:.4},{lon:.4}"),
+                            |n| format!("{lat:.4},{lon:.4} (near {n})"),
+                        ),
                         country: country.to_string(),
                         lat: *lat,
                         lon: *lon,
@@ -367,7 +431,9 @@ impl Router {
             }
             Location::Place(q) => {
                 if q.trim().is_empty() {
-                    return Err(RouteError::InvalidRequest("an origin and a destination are required".into()));
+                    return Err(RouteError::InvalidRequest(
+                        "an origin and a destination are required".into(),
+                    ));
                 }
                 match self.places.resolve(q) {
                     Ok(i) => {
@@ -428,7 +494,9 @@ impl Router {
         let (lat, lon) = (end.endpoint.lat, end.endpoint.lon);
         let mut out = Vec::new();
         for (layer, k) in [(Layer::Road, 4), (Layer::Rail, 3)] {
-            let allowed_layer = LinkClass::ALL.iter().any(|c| allowed[c.index()] && c.layer() == layer);
+            let allowed_layer = LinkClass::ALL
+                .iter()
+                .any(|c| allowed[c.index()] && c.layer() == layer);
             if !allowed_layer {
                 continue;
             }
@@ -452,7 +520,8 @@ impl Router {
         }
         if allowed[LinkClass::Sea.index()] || allowed[LinkClass::CaspianFerry.index()] {
             for (ti, t) in self.net.terminals.iter().enumerate() {
-                let Some((node, sea_km)) = self.graph.terminal_nodes[ti][Layer::Sea as usize].node else {
+                let Some((node, sea_km)) = self.graph.terminal_nodes[ti][Layer::Sea as usize].node
+                else {
                     continue;
                 };
                 let km = haversine_km(lat, lon, t.lat, t.lon);
@@ -492,7 +561,13 @@ impl Router {
                 if let ArcKind::Border { bcp, .. } = self.graph.arcs[a as usize].kind {
                     if p.constraints.bcp_blocked[bcp as usize] {
                         let b = &self.net.bcps[bcp as usize];
-                        closed.insert(format!("{} ({}-{}, {})", b.name, b.country_a, b.country_b, b.status_note_or_status()));
+                        closed.insert(format!(
+                            "{} ({}-{}, {})",
+                            b.name,
+                            b.country_a,
+                            b.country_b,
+                            b.status_note_or_status()
+                        ));
                         pairs.insert((b.pair(), b.mode));
                     }
                 }
@@ -509,7 +584,11 @@ impl Router {
                 if listed.iter().all(|(i, _)| p.constraints.bcp_blocked[*i]) {
                     reason.push_str(&format!(
                         "; every {mode} crossing between {a} and {b} is closed ({})",
-                        listed.iter().map(|(_, x)| x.name.as_str()).collect::<Vec<_>>().join(", ")
+                        listed
+                            .iter()
+                            .map(|(_, x)| x.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                 }
             }
@@ -536,7 +615,9 @@ impl Router {
         if p.constraints.class_allowed.iter().any(|a| !a) {
             let mut relaxed = p.constraints.clone();
             relaxed.class_allowed = [true; 4];
-            let mut all = Prepared { ..p.clone_for_modes(self, &relaxed) };
+            let mut all = Prepared {
+                ..p.clone_for_modes(self, &relaxed)
+            };
             all.constraints = relaxed.clone();
             if let Some(f) = self.search(&all, &relaxed) {
                 let modes: BTreeSet<_> = f
@@ -555,7 +636,9 @@ impl Router {
             }
         }
         RouteError::NoRoute {
-            reason: format!("{o} and {d} are in parts of the network that no link, crossing or port joins"),
+            reason: format!(
+                "{o} and {d} are in parts of the network that no link, crossing or port joins"
+            ),
             blocking: Vec::new(),
         }
     }
@@ -606,12 +689,22 @@ impl Prepared {
     }
 }
 
-fn endpoints(access: &[Access], pricing: &Pricing, c: &Constraints, net: &Network) -> Vec<Endpoint> {
+fn endpoints(
+    access: &[Access],
+    pricing: &Pricing,
+    c: &Constraints,
+    net: &Network,
+) -> Vec<Endpoint> {
     access
         .iter()
         .enumerate()
         .filter(|(_, a)| a.terminal.is_none_or(|t| !c.terminal_blocked[t]))
-        .filter(|(_, a)| c.avoid_countries.is_empty() || !c.avoid_countries.contains(&net.nodes[a.node as usize].country))
+        .filter(|(_, a)| {
+            c.avoid_countries.is_empty()
+                || !c
+                    .avoid_countries
+                    .contains(&net.nodes[a.node as usize].country)
+        })
         .map(|(i, a)| Endpoint {
             node: a.node,
             weight: pricing.weight(&a.parts),
@@ -644,7 +737,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

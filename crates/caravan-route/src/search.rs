@@ -165,7 +165,9 @@ impl Query<'_> {
             }
             for ai in g.out_arcs(node) {
                 let arc = &g.arcs[ai];
-                if !c.class_allowed[arc.class.index()] && !matches!(arc.kind, ArcKind::Transfer { .. }) {
+                if !c.class_allowed[arc.class.index()]
+                    && !matches!(arc.kind, ArcKind::Transfer { .. })
+                {
                     continue;
                 }
                 let head = arc.head;

@@ -16,7 +16,11 @@ const EXIT_BAD_INPUT: u8 = 2;
 const EXIT_NO_ROUTE: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "caravan", version, about = "Multimodal freight routing across Central and South Asia")]
+#[command(
+    name = "caravan",
+    version,
+    about = "Multimodal freight routing across Central and South Asia"
+)]
 struct Cli {
     /// Data directory (default: $CARAVAN_DATA, ./data, or the repository's data/).
     #[arg(long, global = true, value_name = "DIR")]
@@ -28,7 +32,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Plan a freight route with border crossings, transfers, time, cost and CO2e.
-    Route(RouteArgs),
+    Route(Box<RouteArgs>),
     /// Find places by name, alternative name or UN/LOCODE.
     Places {
         #[command(subcommand)]
@@ -156,8 +160,13 @@ fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
 
 fn load(dir: &Path) -> anyhow::Result<Network> {
     let t = Instant::now();
-    let net = Network::load_dir(dir).with_context(|| format!("loading the network from {}", dir.display()))?;
-    tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, nodes = net.nodes.len(), "network loaded");
+    let net = Network::load_dir(dir)
+        .with_context(|| format!("loading the network from {}", dir.display()))?;
+    tracing::info!(
+        elapsed_ms = t.elapsed().as_millis() as u64,
+        nodes = net.nodes.len(),
+        "network loaded"
+    );
     Ok(net)
 }
 
@@ -170,7 +179,11 @@ struct Failure {
 
 impl From<anyhow::Error> for Failure {
     fn from(error: anyhow::Error) -> Self {
-        Failure { code: 1, error, json: None }
+        Failure {
+            code: 1,
+            error,
+            json: None,
+        }
     }
 }
 
@@ -185,7 +198,8 @@ fn bad_input(msg: String) -> Failure {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CARAVAN_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("CARAVAN_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -205,9 +219,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Failure> {
     let dir = data_dir(cli.data);
     match cli.command {
-        Command::Route(args) => route(&dir, args),
+        Command::Route(args) => route(&dir, *args),
         Command::Places {
-            command: PlacesCommand::Search { query, limit, format },
+            command:
+                PlacesCommand::Search {
+                    query,
+                    limit,
+                    format,
+                },
         } => {
             let net = load(&dir)?;
             let index = caravan_net::PlaceIndex::new(&net.places);
@@ -221,12 +240,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Bcp { command } => {
             let net = load(&dir)?;
             match command {
-                BcpCommand::List { country, mode, all, format } => {
+                BcpCommand::List {
+                    country,
+                    mode,
+                    all,
+                    format,
+                } => {
                     let country = country
-                        .map(|c| caravan_net::Country::parse(&c).ok_or_else(|| bad_input(format!("`{c}` is not an ISO alpha-2 code"))))
+                        .map(|c| {
+                            caravan_net::Country::parse(&c).ok_or_else(|| {
+                                bad_input(format!("`{c}` is not an ISO alpha-2 code"))
+                            })
+                        })
                         .transpose()?;
                     let mode = mode
-                        .map(|m| Layer::parse(&m).ok_or_else(|| bad_input(format!("`{m}` is not road or rail"))))
+                        .map(|m| {
+                            Layer::parse(&m)
+                                .ok_or_else(|| bad_input(format!("`{m}` is not road or rail")))
+                        })
                         .transpose()?;
                     let rows: Vec<_> = net
                         .bcps
@@ -245,7 +276,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         let mut ids: Vec<&str> = net
                             .bcps
                             .iter()
-                            .filter(|b| b.listed && (b.id.contains(&q.replace(' ', "-")) || caravan_net::places::normalize(&b.name).contains(&q)))
+                            .filter(|b| {
+                                b.listed
+                                    && (b.id.contains(&q.replace(' ', "-"))
+                                        || caravan_net::places::normalize(&b.name).contains(&q))
+                            })
                             .map(|b| b.id.as_str())
                             .collect();
                         ids.dedup();
@@ -262,7 +297,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Data { command: DataCommand::Check } => {
+        Command::Data {
+            command: DataCommand::Check,
+        } => {
             let net = load(&dir)?;
             let router = Router::new(net);
             output::data_summary(&router);
@@ -283,7 +320,8 @@ fn parse_assignment(s: &str, what: &str) -> Result<(String, f64), Failure> {
 }
 
 fn read_scenario(path: &Path) -> anyhow::Result<Scenario> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading scenario {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading scenario {}", path.display()))?;
     let parsed = if path.extension().is_some_and(|e| e == "json") {
         serde_json::from_str(&text).map_err(anyhow::Error::from)
     } else {
@@ -298,7 +336,11 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
     for m in &a.modes {
         match Layer::parse(m) {
             Some(l) => modes.push(l),
-            None => return Err(bad_input(format!("unknown mode `{m}`: use road, rail or sea"))),
+            None => {
+                return Err(bad_input(format!(
+                    "unknown mode `{m}`: use road, rail or sea"
+                )))
+            }
         }
     }
     let mut scenario = match &a.scenario {
@@ -344,7 +386,10 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
     let net = load(dir)?;
     let t = Instant::now();
     let router = Router::new(net);
-    tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "router compiled");
+    tracing::info!(
+        elapsed_ms = t.elapsed().as_millis() as u64,
+        "router compiled"
+    );
     let t = Instant::now();
     match router.route(&req) {
         Ok(resp) => {
@@ -353,7 +398,11 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
             Ok(())
         }
         Err(e) => {
-            let code = if e.is_bad_input() { EXIT_BAD_INPUT } else { EXIT_NO_ROUTE };
+            let code = if e.is_bad_input() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_NO_ROUTE
+            };
             let json = (a.format != Format::Table).then(|| output::error_json(&e));
             Err(Failure {
                 code,

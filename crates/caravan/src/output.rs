@@ -10,7 +10,7 @@ use crate::Format;
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_BORDERS_ONLY);
-    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t.set_header(header.iter().map(Cell::new));
     t
 }
 
@@ -88,7 +88,13 @@ fn route_table(resp: &RouteResponse) {
     let d = &resp.destination;
     println!(
         "{} ({}) -> {} ({}): {} t worth {:.0} USD, optimizing {}",
-        o.name, o.country, d.name, d.country, resp.cargo_tonnes, resp.cargo_value_usd, resp.optimize
+        o.name,
+        o.country,
+        d.name,
+        d.country,
+        resp.cargo_tonnes,
+        resp.cargo_value_usd,
+        resp.optimize
     );
     for r in &resp.routes {
         let s = &r.summary;
@@ -121,7 +127,15 @@ fn route_table(resp: &RouteResponse) {
         }
         println!("{t}");
         if !r.border_crossings.is_empty() {
-            let mut t = table(&["border crossing", "countries", "mode", "wait h", "fee USD", "basis (wait/fee)", "note"]);
+            let mut t = table(&[
+                "border crossing",
+                "countries",
+                "mode",
+                "wait h",
+                "fee USD",
+                "basis (wait/fee)",
+                "note",
+            ]);
             for b in &r.border_crossings {
                 let mut note = Vec::new();
                 if b.gauge_change {
@@ -161,7 +175,10 @@ fn route_table(resp: &RouteResponse) {
             println!("{t}");
         }
         if !r.unsourced_or_default.is_empty() {
-            println!("  figures without a specific source: {}", r.unsourced_or_default.join("; "));
+            println!(
+                "  figures without a specific source: {}",
+                r.unsourced_or_default.join("; ")
+            );
         }
     }
     for w in &resp.warnings {
@@ -194,7 +211,16 @@ pub fn places(net: &Network, hits: &[PlaceMatch], format: Format) {
             }
         }
         Format::Table => {
-            let mut t = table(&["id", "name", "country", "kind", "population", "lat", "lon", "matched"]);
+            let mut t = table(&[
+                "id",
+                "name",
+                "country",
+                "kind",
+                "population",
+                "lat",
+                "lon",
+                "matched",
+            ]);
             for h in hits {
                 let p = &net.places[h.index];
                 t.add_row(vec![
@@ -219,12 +245,26 @@ fn bcp_json(b: &Bcp) -> Value {
 
 pub fn bcp_list(rows: &[&Bcp], format: Format) {
     match format {
-        Format::Json => print_json(&json!({ "bcps": rows.iter().map(|b| bcp_json(b)).collect::<Vec<_>>() })),
-        Format::Geojson => print_json(&json!({"type": "FeatureCollection", "features": rows.iter().map(|b| json!({
+        Format::Json => {
+            print_json(&json!({ "bcps": rows.iter().map(|b| bcp_json(b)).collect::<Vec<_>>() }))
+        }
+        Format::Geojson => print_json(
+            &json!({"type": "FeatureCollection", "features": rows.iter().map(|b| json!({
             "type": "Feature", "geometry": {"type": "Point", "coordinates": [b.lon, b.lat]}, "properties": bcp_json(b)
-        })).collect::<Vec<_>>()})),
+        })).collect::<Vec<_>>()}),
+        ),
         Format::Table => {
-            let mut t = table(&["id", "mode", "name", "countries", "status", "wait h (a>b / b>a)", "fee USD (a>b / b>a)", "basis", "gauge"]);
+            let mut t = table(&[
+                "id",
+                "mode",
+                "name",
+                "countries",
+                "status",
+                "wait h (a>b / b>a)",
+                "fee USD (a>b / b>a)",
+                "basis",
+                "gauge",
+            ]);
             for b in rows {
                 t.add_row(vec![
                     Cell::new(&b.id),
@@ -234,7 +274,11 @@ pub fn bcp_list(rows: &[&Bcp], format: Format) {
                     Cell::new(b.status.as_str()),
                     right(format!("{:.1} / {:.1}", b.wait_hours[0], b.wait_hours[1])),
                     right(format!("{:.0} / {:.0}", b.fee_usd[0], b.fee_usd[1])),
-                    Cell::new(format!("{}/{}", b.wait_basis.as_str(), b.fee_basis.as_str())),
+                    Cell::new(format!(
+                        "{}/{}",
+                        b.wait_basis.as_str(),
+                        b.fee_basis.as_str()
+                    )),
                     Cell::new(b.gauge_change.clone().unwrap_or_default()),
                 ]);
             }
@@ -249,9 +293,21 @@ pub fn bcp_show(net: &Network, rows: &[&Bcp], format: Format) {
         return bcp_list(rows, format);
     }
     for b in rows {
-        let links = net.links.iter().filter(|l| l.bcp.is_some_and(|i| net.bcps[i as usize].key() == b.key())).count();
-        println!("{} [{}] ({})", b.name, b.key(), if b.listed { "curated" } else { "unlisted" });
-        println!("  {} {} <-> {} {}", b.country_a, b.name_a, b.country_b, b.name_b);
+        let links = net
+            .links
+            .iter()
+            .filter(|l| l.bcp.is_some_and(|i| net.bcps[i as usize].key() == b.key()))
+            .count();
+        println!(
+            "{} [{}] ({})",
+            b.name,
+            b.key(),
+            if b.listed { "curated" } else { "unlisted" }
+        );
+        println!(
+            "  {} {} <-> {} {}",
+            b.country_a, b.name_a, b.country_b, b.name_b
+        );
         println!("  at {:.4},{:.4}; {} network link(s)", b.lat, b.lon, links);
         println!("  status: {} {}", b.status.as_str(), b.status_note);
         if !b.status_source.is_empty() {
@@ -259,18 +315,33 @@ pub fn bcp_show(net: &Network, rows: &[&Bcp], format: Format) {
         }
         println!(
             "  clearance: {:.1} h {}>{}, {:.1} h {}>{} ({})",
-            b.wait_hours[0], b.country_a, b.country_b, b.wait_hours[1], b.country_b, b.country_a, b.wait_basis.as_str()
+            b.wait_hours[0],
+            b.country_a,
+            b.country_b,
+            b.wait_hours[1],
+            b.country_b,
+            b.country_a,
+            b.wait_basis.as_str()
         );
         println!("    source: {}", b.wait_source);
         println!(
             "  fee: {:.0} USD {}>{}, {:.0} USD {}>{} ({})",
-            b.fee_usd[0], b.country_a, b.country_b, b.fee_usd[1], b.country_b, b.country_a, b.fee_basis.as_str()
+            b.fee_usd[0],
+            b.country_a,
+            b.country_b,
+            b.fee_usd[1],
+            b.country_b,
+            b.country_a,
+            b.fee_basis.as_str()
         );
         println!("    source: {}", b.fee_source);
         if let Some(g) = &b.gauge_change {
             println!("  gauge change: {g}");
         }
-        println!("  transloading: {}", if b.transloading { "yes" } else { "no" });
+        println!(
+            "  transloading: {}",
+            if b.transloading { "yes" } else { "no" }
+        );
         if !b.notes.is_empty() {
             println!("  notes: {}", b.notes);
         }
@@ -282,7 +353,12 @@ pub fn data_summary(router: &Router) {
     let net = router.network();
     let (n, a) = router.graph_size();
     let count = |l: caravan_net::Layer| net.nodes.iter().filter(|x| x.layer == l).count();
-    println!("nodes: {n} (road {}, rail {}, sea {}); arcs: {a}", count(caravan_net::Layer::Road), count(caravan_net::Layer::Rail), count(caravan_net::Layer::Sea));
+    println!(
+        "nodes: {n} (road {}, rail {}, sea {}); arcs: {a}",
+        count(caravan_net::Layer::Road),
+        count(caravan_net::Layer::Rail),
+        count(caravan_net::Layer::Sea)
+    );
     println!(
         "BCPs: {} curated, {} unlisted; terminals: {}; places: {}",
         net.bcps.iter().filter(|b| b.listed).count(),
@@ -290,8 +366,16 @@ pub fn data_summary(router: &Router) {
         net.terminals.len(),
         net.places.len()
     );
-    let off: Vec<_> = net.validate().unwrap_or_default().iter().map(|&i| net.bcps[i as usize].key()).collect();
+    let off: Vec<_> = net
+        .validate()
+        .unwrap_or_default()
+        .iter()
+        .map(|&i| net.bcps[i as usize].key())
+        .collect();
     if !off.is_empty() {
-        println!("BCPs not on the network (see data/network/BUILD_REPORT.md): {}", off.join(", "));
+        println!(
+            "BCPs not on the network (see data/network/BUILD_REPORT.md): {}",
+            off.join(", ")
+        );
     }
 }
