@@ -1,0 +1,263 @@
+//! Loads the network Caravan ships (data/) and checks it: every crossing on the network and
+//! on a real border, places and terminals in the area, parameters sourced, counts sane.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use caravan_net::geo::haversine_km;
+use caravan_net::*;
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+fn net() -> &'static Network {
+    static NET: OnceLock<Network> = OnceLock::new();
+    NET.get_or_init(|| {
+        Network::load_dir(&data_dir()).expect("the shipped network loads and validates")
+    })
+}
+
+#[test]
+fn counts_are_in_the_expected_ranges() {
+    let n = net();
+    let count = |l: Layer| n.nodes.iter().filter(|x| x.layer == l).count();
+    assert!(
+        (150_000..400_000).contains(&count(Layer::Road)),
+        "road nodes {}",
+        count(Layer::Road)
+    );
+    assert!(
+        (20_000..80_000).contains(&count(Layer::Rail)),
+        "rail nodes {}",
+        count(Layer::Rail)
+    );
+    assert!(
+        (500..5_000).contains(&count(Layer::Sea)),
+        "sea nodes {}",
+        count(Layer::Sea)
+    );
+    assert!(n.bcps.iter().filter(|b| b.listed).count() >= 40);
+    assert!(n.places.len() > 3_000);
+    assert!(n.links.iter().any(|l| l.class == LinkClass::CaspianFerry));
+}
+
+#[test]
+fn the_required_crossings_are_curated() {
+    let n = net();
+    for id in [
+        "torkham",
+        "chaman-spin-boldak",
+        "hairatan-termez",
+        "dostyk-alashankou",
+        "khorgos",
+        "zamyn-uud-erenhot",
+        "irkeshtam",
+        "torugart",
+        "kulma-karasu",
+        "khunjerab",
+        "islam-qala-dogharoun",
+        "sarakhs",
+        "serhetabat-torghundi",
+        "sher-khan-bandar-nizhny-pyanj",
+        "taftan-mirjaveh",
+        "wagah-attari",
+        "farap-alat",
+        "bolashak-serhetyaka",
+        "astara",
+        "sarpi",
+        "red-bridge",
+    ] {
+        assert!(!n.find_bcps(id).is_empty(), "missing BCP {id}");
+    }
+    assert!(n.bcps.iter().any(|b| b.listed && b.id.contains("yallama")));
+}
+
+#[test]
+fn every_crossing_is_on_the_network_and_on_its_border() {
+    let n = net();
+    let off = n.validate().unwrap();
+    let report = std::fs::read_to_string(data_dir().join("network/BUILD_REPORT.md")).unwrap();
+    // The few that cannot be placed are named in the build report with the reason.
+    assert!(off.len() <= 4, "{} BCPs off the network", off.len());
+    for i in off {
+        let b = &n.bcps[i as usize];
+        assert!(b.listed);
+        assert!(
+            report.contains(&format!("| {} | {} | NOT ON THE NETWORK", b.id, b.mode)),
+            "{}",
+            b.key()
+        );
+    }
+    for (li, l) in n.links.iter().enumerate() {
+        let Some(bi) = l.bcp else { continue };
+        let b = &n.bcps[bi as usize];
+        let (a, c) = (&n.nodes[l.from as usize], &n.nodes[l.to as usize]);
+        assert_ne!(
+            a.country,
+            c.country,
+            "BCP link {li} of {} stays in one country",
+            b.key()
+        );
+        if b.listed {
+            // The link passes near the curated coordinate (long simplified edges aside).
+            let d = haversine_km(a.lat, a.lon, b.lat, b.lon)
+                .min(haversine_km(c.lat, c.lon, b.lat, b.lon));
+            assert!(
+                d < 60.0 || l.km > 100.0,
+                "{} is {d:.0} km from its link",
+                b.key()
+            );
+        }
+    }
+}
+
+#[test]
+fn figures_are_finite_and_sourced() {
+    let n = net();
+    for b in &n.bcps {
+        for v in b.wait_hours.iter().chain(&b.fee_usd) {
+            assert!(v.is_finite() && *v >= 0.0, "{}", b.key());
+        }
+        assert!(
+            !b.wait_source.is_empty() && !b.fee_source.is_empty(),
+            "{}",
+            b.key()
+        );
+    }
+    for c in &n.params.classes {
+        for s in [
+            &c.speed_kmh,
+            &c.cost_usd_per_tkm,
+            &c.co2e_g_per_tkm,
+            &c.payload_t,
+        ] {
+            assert!(s.value.is_finite() && s.value > 0.0);
+            assert!(!s.source.is_empty());
+        }
+    }
+    for t in &n.terminals {
+        assert!(
+            t.handling_hours.value.is_finite() && !t.handling_hours.source.is_empty(),
+            "{}",
+            t.id
+        );
+    }
+    // The road and rail anchors are the CPMM 2022 figures (DESIGN.md).
+    assert_eq!(n.params.class(LinkClass::Road).speed_kmh.value, 42.0);
+    assert_eq!(n.params.class(LinkClass::Rail).speed_kmh.value, 53.9);
+    assert!(
+        (n.params.class(LinkClass::Road).cost_usd_per_tkm.value - 945.0 / 10_000.0).abs() < 1e-9
+    );
+    assert!(
+        (n.params.class(LinkClass::Rail).cost_usd_per_tkm.value - 804.0 / 10_000.0).abs() < 1e-9
+    );
+}
+
+#[test]
+fn the_sea_gates_are_terminals_and_places() {
+    let n = net();
+    let index = PlaceIndex::new(&n.places);
+    for name in [
+        "Karachi",
+        "Port Qasim",
+        "Gwadar",
+        "Chabahar",
+        "Bandar Abbas",
+        "Mundra",
+        "Nhava Sheva",
+        "Poti",
+        "Batumi",
+        "Novorossiysk",
+        "Aktau",
+        "Kuryk",
+        "Alat",
+        "Turkmenbashi",
+        "Lianyungang",
+        "Tianjin",
+        "Shanghai",
+    ] {
+        let hits = index.search(name, 3);
+        assert!(!hits.is_empty(), "no place for {name}");
+        let t = n.terminals.iter().find(|t| {
+            caravan_net::places::normalize(&t.name).contains(&caravan_net::places::normalize(name))
+        });
+        assert!(t.is_some(), "no terminal for {name}");
+    }
+}
+
+#[test]
+fn places_are_in_the_area_with_unique_ids() {
+    let n = net();
+    let mut ids = std::collections::HashSet::new();
+    for p in &n.places {
+        assert!(p.lat.is_finite() && p.lon.is_finite());
+        assert!(
+            (-5.0..=62.0).contains(&p.lat) && (18.0..=137.0).contains(&p.lon),
+            "{} at {},{}",
+            p.id,
+            p.lat,
+            p.lon
+        );
+        assert!(ids.insert(p.id.clone()), "duplicate id {}", p.id);
+    }
+    let index = PlaceIndex::new(&n.places);
+    for (q, id) in [
+        ("Tashkent", "UZTAS"),
+        ("Alma-Ata", "KZALA"),
+        ("Mazar-e-Sharif", "AFMZR"),
+        ("Lianyungang", "CNLYG"),
+    ] {
+        let i = index.resolve(q).unwrap_or_else(|c| panic!("{q}: {c:?}"));
+        assert_eq!(n.places[i].id, id, "{q}");
+    }
+}
+
+#[test]
+fn rail_gauges_cover_the_region() {
+    let n = net();
+    for (c, mm) in [
+        ("KZ", 1520),
+        ("CN", 1435),
+        ("PK", 1676),
+        ("IN", 1676),
+        ("IR", 1435),
+        ("UZ", 1520),
+        ("MN", 1520),
+        ("TR", 1435),
+    ] {
+        assert_eq!(n.gauge_of(Country::parse(c).unwrap()), Some(mm), "{c}");
+    }
+}
+
+#[test]
+fn malformed_files_report_file_line_and_field() {
+    let dir = std::env::temp_dir().join(format!("caravan-bad-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("curated")).unwrap();
+    std::fs::create_dir_all(dir.join("network")).unwrap();
+    for f in [
+        files::NODES,
+        files::EDGES,
+        files::PLACES,
+        files::UNLISTED_BCPS,
+        files::MODE_PARAMS,
+        files::TRANSFERS,
+        files::SEAPORTS,
+        files::TERMINALS,
+        files::GAUGES,
+    ] {
+        std::fs::copy(data_dir().join(f), dir.join(f)).unwrap();
+    }
+    let good = std::fs::read_to_string(data_dir().join(files::BCPS)).unwrap();
+    let mut lines: Vec<String> = good.lines().map(str::to_owned).collect();
+    lines[3] = lines[3]
+        .replacen(",road,", ",plane,", 1)
+        .replacen(",rail,", ",plane,", 1);
+    std::fs::write(dir.join(files::BCPS), lines.join("\n")).unwrap();
+    let err = Network::load_dir(&dir).unwrap_err().to_string();
+    assert!(
+        err.contains("curated/bcps.csv:4") && err.contains("`mode`") && err.contains("plane"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

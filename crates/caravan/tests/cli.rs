@@ -1,0 +1,367 @@
+//! The README's worked examples and bad input, through the real `caravan` binary on the
+//! shipped network.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn caravan() -> Command {
+    let mut c = Command::cargo_bin("caravan").unwrap();
+    c.env(
+        "CARAVAN_DATA",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"),
+    );
+    c
+}
+
+fn route_json(args: &[&str]) -> Value {
+    let out = caravan()
+        .arg("route")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn crossings(route: &Value) -> Vec<String> {
+    route["border_crossings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn modes(route: &Value) -> Vec<String> {
+    route["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["mode"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let v = route_json(&["--from", "Tashkent", "--to", "Karachi", "--modes", "road"]);
+    let r = &v["routes"][0];
+    for k in ["distance_km", "hours", "cost_usd", "co2e_kg"] {
+        assert!(r["summary"][k].as_f64().unwrap() > 0.0, "{k}");
+    }
+    for leg in r["legs"].as_array().unwrap() {
+        for k in [
+            "mode",
+            "from",
+            "to",
+            "distance_km",
+            "hours",
+            "cost_usd",
+            "co2e_kg",
+        ] {
+            assert!(!leg[k].is_null(), "leg.{k}");
+        }
+    }
+    for b in r["border_crossings"].as_array().unwrap() {
+        for k in ["id", "name", "countries", "mode", "wait_hours", "fee_usd"] {
+            assert!(!b[k].is_null(), "border_crossings.{k}");
+        }
+    }
+    assert!(r["transfers"].is_array());
+    assert_eq!(r["summary"]["countries"][0], "UZ");
+    assert_eq!(
+        r["summary"]["countries"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap(),
+        "PK"
+    );
+}
+
+#[test]
+fn tashkent_to_karachi_by_road_crosses_through_afghanistan_when_torkham_or_chaman_is_open() {
+    // In the shipped data Torkham and Chaman are closed (since October 2025), so the base
+    // answer goes round through Iran; reopening them gives the classic corridor.
+    let base = route_json(&["--from", "Tashkent", "--to", "Karachi", "--modes", "road"]);
+    let ids = crossings(&base["routes"][0]);
+    assert!(
+        !ids.iter()
+            .any(|i| i == "torkham" || i == "chaman-spin-boldak"),
+        "{ids:?}"
+    );
+    let open = route_json(&[
+        "--from",
+        "Tashkent",
+        "--to",
+        "Karachi",
+        "--modes",
+        "road",
+        "--open-bcp",
+        "torkham,chaman-spin-boldak",
+    ]);
+    let ids = crossings(&open["routes"][0]);
+    assert!(
+        ids.iter()
+            .any(|i| i == "torkham" || i == "chaman-spin-boldak"),
+        "{ids:?}"
+    );
+    assert!(
+        open["routes"][0]["summary"]["hours"].as_f64().unwrap()
+            < base["routes"][0]["summary"]["hours"].as_f64().unwrap()
+    );
+}
+
+#[test]
+fn almaty_to_urumqi_by_rail_changes_gauge_at_the_chinese_border() {
+    let v = route_json(&["--from", "Almaty", "--to", "Urumqi", "--modes", "rail"]);
+    let r = &v["routes"][0];
+    let ids = crossings(r);
+    assert!(
+        ids == ["khorgos"] || ids == ["dostyk-alashankou"],
+        "{ids:?}"
+    );
+    assert!(r["transfers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["kind"] == "gauge_change"));
+    assert!(modes(r).iter().all(|m| m == "rail"));
+}
+
+#[test]
+fn tashkent_to_nhava_sheva_goes_by_sea_from_an_iranian_or_pakistani_port() {
+    let v = route_json(&["--from", "Tashkent", "--to", "Nhava Sheva"]);
+    let r = &v["routes"][0];
+    assert!(modes(r).contains(&"sea".to_owned()), "{:?}", modes(r));
+    let ports: Vec<&Value> = r["transfers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "seaport")
+        .collect();
+    assert!(!ports.is_empty());
+    let countries = r["summary"]["countries"].as_array().unwrap();
+    assert!(
+        countries.iter().any(|c| c == "IR" || c == "PK"),
+        "{countries:?}"
+    );
+}
+
+#[test]
+fn urumqi_to_tbilisi_crosses_the_caspian_when_russia_and_iran_are_avoided() {
+    // With every land bridge open the road through Iran wins (the ferry waits for a sailing);
+    // without Russia and Iran the Middle Corridor remains: Aktau or Kuryk to Baku or Alat.
+    let v = route_json(&[
+        "--from",
+        "Urumqi",
+        "--to",
+        "Tbilisi",
+        "--avoid-country",
+        "RU,IR",
+    ]);
+    let r = &v["routes"][0];
+    assert!(
+        modes(r).contains(&"caspian_ferry".to_owned()),
+        "{:?}",
+        modes(r)
+    );
+    assert!(!r["summary"]["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "RU" || c == "IR"));
+    let ports = r["transfers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "caspian_port")
+        .count();
+    assert_eq!(ports, 2);
+}
+
+#[test]
+fn lianyungang_to_almaty_by_rail() {
+    let v = route_json(&[
+        "--from",
+        "Lianyungang",
+        "--to",
+        "Almaty",
+        "--modes",
+        "rail",
+        "--alternatives",
+        "2",
+    ]);
+    let routes = v["routes"].as_array().unwrap();
+    assert!(routes.len() >= 2);
+    assert_ne!(crossings(&routes[0]), crossings(&routes[1]));
+    let best = routes[0]["summary"]["objective"].as_f64().unwrap();
+    for r in &routes[1..] {
+        assert!(r["summary"]["objective"].as_f64().unwrap() >= best);
+        assert!(!r["distinguished_by"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn geojson_and_tables_render() {
+    let out = caravan()
+        .args([
+            "route", "--from", "Almaty", "--to", "Bishkek", "--format", "geojson",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["features"][0]["geometry"]["type"], "LineString");
+    caravan()
+        .args(["route", "--from", "Almaty", "--to", "Bishkek"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Best route"));
+    caravan()
+        .args(["places", "search", "mazar"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("AFMZR"));
+    caravan()
+        .args(["bcp", "show", "torkham"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("closed"));
+    caravan()
+        .args(["bcp", "list", "--country", "AF", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("hairatan-termez"));
+}
+
+#[test]
+fn typos_get_suggestions_and_exit_code_2() {
+    let out = caravan()
+        .args([
+            "route", "--from", "Tashkemt", "--to", "Karachi", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "unknown_place");
+    assert_eq!(v["error"]["suggestions"][0]["id"], "UZTAS");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did you mean") && err.contains("Tashkent"),
+        "{err}"
+    );
+}
+
+#[test]
+fn other_bad_input_exits_2() {
+    for args in [
+        vec![
+            "route", "--from", "Tashkent", "--to", "Karachi", "--modes", "plane",
+        ],
+        vec![
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Karachi",
+            "--optimize",
+            "prettiest",
+        ],
+        vec![
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Karachi",
+            "--cargo-tonnes",
+            "-3",
+        ],
+        vec![
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Karachi",
+            "--close-bcp",
+            "torkam",
+        ],
+        vec![
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Karachi",
+            "--avoid-country",
+            "Pakistan",
+        ],
+        vec![
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Karachi",
+            "--alternatives",
+            "50",
+        ],
+        vec![
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Karachi",
+            "--bcp-wait",
+            "torkham",
+        ],
+        vec!["bcp", "show", "torkam"],
+    ] {
+        let out = caravan().args(&args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn no_route_explains_the_closed_border_and_exits_3() {
+    // Kabul to Peshawar by road, with Iran and China avoided: only the AF-PK crossings remain,
+    // and they are closed in the shipped data.
+    let out = caravan()
+        .args([
+            "route",
+            "--from",
+            "Kabul",
+            "--to",
+            "Peshawar",
+            "--modes",
+            "road",
+            "--avoid-country",
+            "IR,CN",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("every road crossing between AF and PK is closed"),
+        "{msg}"
+    );
+}
