@@ -508,6 +508,15 @@ def build_sea(report):
     return SeaLayer()
 
 
+def morton(lat, lon):
+    x = int((lon + 180.0) / 360.0 * 65535)
+    y = int((lat + 90.0) / 180.0 * 65535)
+    key = 0
+    for bit in range(16):
+        key |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
+    return key
+
+
 def encode_geometry(layer, ids):
     return ";".join(f"{layer.lat[i]:.5f} {layer.lon[i]:.5f}" for i in ids)
 
@@ -564,6 +573,9 @@ def main():
     node_rows, edge_rows = [], []
     for layer in layers:
         kept, edges = layer.contract()
+        # Number nodes along a Z-order curve so that neighbours in space are neighbours in
+        # memory: the router's search touches far fewer cache lines.
+        kept = sorted(kept, key=lambda i: morton(layer.lat[i], layer.lon[i]))
         base = len(node_rows)
         new_id = {old: base + i for i, old in enumerate(kept)}
         for old in kept:

@@ -49,6 +49,8 @@ pub struct PlaceIndex {
     importance: Vec<u32>,
     ids: Vec<String>,
     countries: Vec<Country>,
+    /// Normalized primary name -> the most important place of that name.
+    by_name: std::collections::HashMap<String, usize>,
 }
 
 fn importance(p: &Place) -> u32 {
@@ -84,9 +86,19 @@ impl PlaceIndex {
                 });
             }
         }
+        let importance: Vec<u32> = places.iter().map(importance).collect();
+        let mut by_name: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        for e in entries.iter().filter(|e| !e.alias) {
+            let slot = by_name.entry(e.norm.clone()).or_insert(e.place);
+            if importance[e.place] > importance[*slot] {
+                *slot = e.place;
+            }
+        }
         PlaceIndex {
             entries,
-            importance: places.iter().map(importance).collect(),
+            by_name,
+            importance,
             ids: places.iter().map(|p| p.id.to_ascii_lowercase()).collect(),
             countries: places.iter().map(|p| p.country).collect(),
         }
@@ -170,6 +182,17 @@ impl PlaceIndex {
     /// The single place a query names, if the best match is an exact one (id, name or alias);
     /// otherwise the ranked candidates to suggest.
     pub fn resolve(&self, query: &str) -> Result<usize, Vec<PlaceMatch>> {
+        // Fast path: an exact id or primary name needs no ranking of typos.
+        let id = query.trim().to_ascii_lowercase();
+        if let Some(i) = self.ids.iter().position(|x| *x == id) {
+            return Ok(i);
+        }
+        let q = normalize(query);
+        if !query.contains(',') {
+            if let Some(i) = self.by_name.get(&q) {
+                return Ok(*i);
+            }
+        }
         let hits = self.search(query, 8);
         match hits.first() {
             Some(h) if h.score >= 870 => Ok(h.index),

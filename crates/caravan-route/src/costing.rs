@@ -84,6 +84,11 @@ pub(crate) struct Pricing {
     pub w_co2: f64,
     pub value_of_time_usd_per_h: f64,
     pub carbon_price_usd_per_kg: f64,
+    /// Hot-loop tables, derived from the above by `refresh_weights`.
+    class_weight: [f64; 4],
+    bcp_weight: Vec<[f64; 2]>,
+    gauge_weight: f64,
+    terminal_weight: Vec<f64>,
 }
 
 impl Pricing {
@@ -133,7 +138,7 @@ impl Pricing {
             Criterion::Greenest => (1e-6, 0.0, 1.0),
             Criterion::Generalized => (1.0, vot, carbon),
         };
-        Pricing {
+        let mut p = Pricing {
             tonnes,
             per_km,
             bcp_wait: net.bcps.iter().map(|b| b.wait_hours).collect(),
@@ -148,6 +153,55 @@ impl Pricing {
             w_co2,
             value_of_time_usd_per_h: vot,
             carbon_price_usd_per_kg: carbon,
+            class_weight: [0.0; 4],
+            bcp_weight: Vec::new(),
+            gauge_weight: 0.0,
+            terminal_weight: Vec::new(),
+        };
+        p.refresh_weights();
+        p
+    }
+
+    /// Recomputes the per-request weight tables; call after changing waits or fees.
+    pub fn refresh_weights(&mut self) {
+        let w = |usd: f64, hours: f64, co2: f64| {
+            self.w_usd * usd + self.w_hours * hours + self.w_co2 * co2
+        };
+        self.class_weight = self.per_km.map(|(h, usd, co2)| w(usd, h, co2));
+        self.bcp_weight = self
+            .bcp_wait
+            .iter()
+            .zip(&self.bcp_fee)
+            .map(|(h, f)| [w(f[0], h[0], 0.0), w(f[1], h[1], 0.0)])
+            .collect();
+        self.gauge_weight = w(self.gauge.1, self.gauge.0, 0.0);
+        self.terminal_weight = self
+            .terminal
+            .iter()
+            .map(|(h, usd)| w(*usd, *h, 0.0))
+            .collect();
+    }
+
+    /// The criterion's weight of an arc: the search's hot path, equal to
+    /// `weight(&arc_parts(arc))` but from precomputed tables.
+    #[inline]
+    pub fn arc_weight(&self, arc: &Arc) -> f64 {
+        let km = arc.km as f64;
+        match arc.kind {
+            ArcKind::Line => km * self.class_weight[arc.class.index()],
+            ArcKind::Border {
+                bcp,
+                dir,
+                gauge_change,
+            } => {
+                km * self.class_weight[arc.class.index()]
+                    + self.bcp_weight[bcp as usize][dir.index()]
+                    + if gauge_change { self.gauge_weight } else { 0.0 }
+            }
+            ArcKind::Transfer { terminal } => {
+                km * self.class_weight[LinkClass::Road.index()]
+                    + self.terminal_weight[terminal as usize]
+            }
         }
     }
 

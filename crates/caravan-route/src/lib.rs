@@ -196,8 +196,75 @@ impl Router {
             sinks: &sinks,
             target_xyz: to_unit_xyz(d.lat, d.lon),
             target_slack_km: slack,
+            use_potential: true,
         };
         self.with_workspace(|ws| query.run(ws))
+    }
+
+    /// The weighted arcs of the state graph under a request's pricing and constraints, as
+    /// (tail, head, weight): what an independent shortest-path tool needs to check this one.
+    pub fn export_weighted_arcs(
+        &self,
+        req: &RouteRequest,
+    ) -> Result<Vec<(u32, u32, f64)>, RouteError> {
+        let p = self.prepare(req)?;
+        let c = &p.constraints;
+        let mut out = Vec::with_capacity(self.graph.arcs.len());
+        for (i, arc) in self.graph.arcs.iter().enumerate() {
+            let tail = self.graph.tails[i];
+            let usable = match arc.kind {
+                ArcKind::Line => c.class_allowed[arc.class.index()],
+                ArcKind::Border { bcp, .. } => {
+                    c.class_allowed[arc.class.index()] && !c.bcp_blocked[bcp as usize]
+                }
+                ArcKind::Transfer { terminal } => {
+                    let layer = self.net.nodes[arc.head as usize].layer;
+                    !c.terminal_blocked[terminal as usize]
+                        && LinkClass::ALL
+                            .iter()
+                            .any(|k| c.class_allowed[k.index()] && k.layer() == layer)
+                }
+            };
+            if usable {
+                out.push((tail, arc.head, p.pricing.arc_weight(arc)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The least weight from one graph node to another under a request's pricing and
+    /// constraints (A* when `use_potential`, else Dijkstra), and how many nodes it settled.
+    pub fn node_to_node(
+        &self,
+        req: &RouteRequest,
+        from: u32,
+        to: u32,
+        use_potential: bool,
+    ) -> Result<Option<(f64, usize)>, RouteError> {
+        let p = self.prepare(req)?;
+        let n = &self.net.nodes[to as usize];
+        let sources = [Endpoint {
+            node: from,
+            weight: 0.0,
+            tag: 0,
+        }];
+        let sinks = [Endpoint {
+            node: to,
+            weight: 0.0,
+            tag: 0,
+        }];
+        let query = Query {
+            net: &self.net,
+            graph: &self.graph,
+            pricing: &p.pricing,
+            constraints: &p.constraints,
+            sources: &sources,
+            sinks: &sinks,
+            target_xyz: to_unit_xyz(n.lat, n.lon),
+            target_slack_km: 0.0,
+            use_potential,
+        };
+        Ok(self.with_workspace(|ws| query.run(ws).map(|f| (f.weight, ws.settled_count))))
     }
 
     /// Validates a request and resolves everything a search needs.
@@ -342,6 +409,7 @@ impl Router {
             }
         }
 
+        pricing.refresh_weights();
         let origin_access = self.access(&origin, &pricing, &class_allowed);
         let dest_access = self.access(&destination, &pricing, &class_allowed);
         for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {

@@ -46,12 +46,18 @@ impl Ord for Entry {
     }
 }
 
+/// Per-node search state, kept together so that a relaxation touches one cache line.
+#[derive(Clone, Copy)]
+struct NodeState {
+    dist: f64,
+    parent_arc: u32,
+    /// `2 * generation` when reached in this search, `2 * generation + 1` once settled.
+    mark: u32,
+}
+
 /// Reusable search memory; a generation stamp avoids clearing the arrays between queries.
 pub(crate) struct Workspace {
-    dist: Vec<f64>,
-    parent_arc: Vec<u32>,
-    stamp: Vec<u32>,
-    settled: Vec<u32>,
+    state: Vec<NodeState>,
     generation: u32,
     heap: BinaryHeap<Entry>,
     pub settled_count: usize,
@@ -62,10 +68,14 @@ const NONE: u32 = u32::MAX;
 impl Workspace {
     pub fn new(n: usize) -> Workspace {
         Workspace {
-            dist: vec![f64::INFINITY; n],
-            parent_arc: vec![NONE; n],
-            stamp: vec![0; n],
-            settled: vec![0; n],
+            state: vec![
+                NodeState {
+                    dist: f64::INFINITY,
+                    parent_arc: NONE,
+                    mark: 0,
+                };
+                n
+            ],
             generation: 0,
             heap: BinaryHeap::new(),
             settled_count: 0,
@@ -73,22 +83,34 @@ impl Workspace {
     }
 
     fn reset(&mut self) {
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.stamp.fill(0);
-            self.settled.fill(0);
+        self.generation += 1;
+        if self.generation >= u32::MAX / 2 {
+            self.state.iter_mut().for_each(|s| s.mark = 0);
             self.generation = 1;
         }
         self.heap.clear();
         self.settled_count = 0;
     }
 
-    fn dist(&self, v: u32) -> f64 {
-        if self.stamp[v as usize] == self.generation {
-            self.dist[v as usize]
+    fn reached(&self, v: u32) -> f64 {
+        let s = &self.state[v as usize];
+        if s.mark >> 1 == self.generation {
+            s.dist
         } else {
             f64::INFINITY
         }
+    }
+
+    fn settled(&self, v: u32) -> bool {
+        self.state[v as usize].mark == self.generation * 2 + 1
+    }
+
+    fn set(&mut self, v: u32, dist: f64, parent_arc: u32) {
+        self.state[v as usize] = NodeState {
+            dist,
+            parent_arc,
+            mark: self.generation * 2,
+        };
     }
 }
 
@@ -110,10 +132,12 @@ pub(crate) struct Query<'a> {
     /// Destination point for the potential, as unit-sphere xyz, and the largest egress snap.
     pub target_xyz: [f64; 3],
     pub target_slack_km: f64,
+    /// A* when true, plain Dijkstra when false (for checking the potential).
+    pub use_potential: bool,
 }
 
 fn blocked_country(avoid: &[Country], c: Country) -> bool {
-    !avoid.is_empty() && avoid.contains(&c)
+    avoid.contains(&c)
 }
 
 impl Query<'_> {
@@ -134,13 +158,14 @@ impl Query<'_> {
         ws.reset();
         let g = self.graph;
         let c = self.constraints;
-        let slope = self.pricing.min_weight_per_km(&c.class_allowed);
-        let gen = ws.generation;
+        let slope = if self.use_potential {
+            self.pricing.min_weight_per_km(&c.class_allowed)
+        } else {
+            0.0
+        };
         for s in self.sources {
-            if s.weight < ws.dist(s.node) {
-                ws.dist[s.node as usize] = s.weight;
-                ws.stamp[s.node as usize] = gen;
-                ws.parent_arc[s.node as usize] = NONE;
+            if s.weight < ws.reached(s.node) {
+                ws.set(s.node, s.weight, NONE);
                 ws.heap.push(Entry {
                     key: s.weight + self.potential(s.node, slope),
                     node: s.node,
@@ -152,12 +177,12 @@ impl Query<'_> {
             if best.is_some_and(|(w, _)| key >= w) {
                 break;
             }
-            if ws.settled[node as usize] == gen {
+            if ws.settled(node) {
                 continue;
             }
-            ws.settled[node as usize] = gen;
+            ws.state[node as usize].mark += 1;
             ws.settled_count += 1;
-            let d = ws.dist[node as usize];
+            let d = ws.state[node as usize].dist;
             for sink in self.sinks.iter().filter(|s| s.node == node) {
                 if best.is_none_or(|(w, _)| d + sink.weight < w) {
                     best = Some((d + sink.weight, *sink));
@@ -171,7 +196,7 @@ impl Query<'_> {
                     continue;
                 }
                 let head = arc.head;
-                if ws.settled[head as usize] == gen {
+                if ws.settled(head) {
                     continue;
                 }
                 match arc.kind {
@@ -187,15 +212,15 @@ impl Query<'_> {
                     }
                     _ => {}
                 }
-                if blocked_country(&c.avoid_countries, self.net.nodes[head as usize].country) {
+                if !c.avoid_countries.is_empty()
+                    && blocked_country(&c.avoid_countries, self.net.nodes[head as usize].country)
+                {
                     continue;
                 }
-                let w = self.pricing.weight(&self.pricing.arc_parts(arc));
+                let w = self.pricing.arc_weight(arc);
                 let nd = d + w;
-                if nd < ws.dist(head) {
-                    ws.dist[head as usize] = nd;
-                    ws.stamp[head as usize] = gen;
-                    ws.parent_arc[head as usize] = ai as u32;
+                if nd < ws.reached(head) {
+                    ws.set(head, nd, ai as u32);
                     ws.heap.push(Entry {
                         key: nd + self.potential(head, slope),
                         node: head,
@@ -206,8 +231,8 @@ impl Query<'_> {
         let (weight, sink) = best?;
         let mut arcs = Vec::new();
         let mut v = sink.node;
-        while ws.parent_arc[v as usize] != NONE {
-            let a = ws.parent_arc[v as usize];
+        while ws.state[v as usize].parent_arc != NONE {
+            let a = ws.state[v as usize].parent_arc;
             arcs.push(a);
             v = g.tails[a as usize];
         }
