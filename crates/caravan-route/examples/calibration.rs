@@ -27,7 +27,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     for (mode, swd, tfi3) in [(Layer::Road, 23.4, 945.0), (Layer::Rail, 12.4, 804.0)] {
         println!("{mode}: CPMM 2022 SWD {swd} km/h, TFI3 {tfi3} USD per 500 km per 20 t");
-        println!("{:<32} {:>8} {:>8} {:>9} {:>12} {:>8}", "route", "km", "hours", "SWD km/h", "USD/500km", "borders");
+        println!(
+            "{:<32} {:>8} {:>8} {:>9} {:>12} {:>8}",
+            "route", "km", "hours", "SWD km/h", "USD/500km", "borders"
+        );
         let (mut km, mut h, mut usd) = (0.0, 0.0, 0.0);
         for (a, b) in pairs {
             let req = RouteRequest {
@@ -56,7 +59,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Err(e) => println!("{:<32} no route: {e}", format!("{a} - {b}")),
             }
         }
-        println!("{:<32} {:>8.0} {:>8.1} {:>9.1} {:>12.0}\n", "all routes", km, h, km / h, usd / km * 500.0);
+        println!(
+            "{:<32} {:>8.0} {:>8.1} {:>9.1} {:>12.0}\n",
+            "all routes",
+            km,
+            h,
+            km / h,
+            usd / km * 500.0
+        );
     }
     Ok(())
 }
