@@ -600,8 +600,6 @@ impl Router {
                 let (h, usd) = pricing.terminal_parts(ti);
                 parts.transfer_hours = h;
                 parts.transfer_usd = usd;
-                let sea = LinkClass::Sea;
-                let (_, _) = (sea, sea_km);
                 out.push(Access {
                     layer: Layer::Sea,
                     node,
@@ -683,10 +681,7 @@ impl Router {
         if p.constraints.class_allowed.iter().any(|a| !a) {
             let mut relaxed = p.constraints.clone();
             relaxed.class_allowed = [true; 4];
-            let mut all = Prepared {
-                ..p.clone_for_modes(self, &relaxed)
-            };
-            all.constraints = relaxed.clone();
+            let all = p.with_access_for(self, &relaxed);
             if let Some(f) = self.search(&all, &relaxed) {
                 let modes: BTreeSet<_> = f
                     .arcs
@@ -748,9 +743,10 @@ impl Clone for Resolved {
 }
 
 impl Prepared {
-    /// The same request with access recomputed for other allowed modes.
-    fn clone_for_modes(&self, router: &Router, c: &Constraints) -> Prepared {
+    /// The same request with origin and destination access recomputed for other modes.
+    fn with_access_for(&self, router: &Router, c: &Constraints) -> Prepared {
         let mut p = self.clone();
+        p.constraints = c.clone();
         p.origin_access = router.access(&self.origin, &self.pricing, &c.class_allowed);
         p.dest_access = router.access(&self.destination, &self.pricing, &c.class_allowed);
         p
