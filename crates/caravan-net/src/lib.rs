@@ -166,6 +166,40 @@ impl Network {
             .map(|g| g.mm)
     }
 
+    /// Curated BCP ids that look like `key` (for "did you mean"), best first.
+    pub fn suggest_bcps(&self, key: &str, limit: usize) -> Vec<String> {
+        let q = places::normalize(key.split(':').next().unwrap_or(key));
+        let score = |b: &Bcp| {
+            [places::normalize(&b.id), places::normalize(&b.name)]
+                .iter()
+                .map(|s| {
+                    if s.contains(&q) {
+                        1.0
+                    } else {
+                        strsim::normalized_levenshtein(&q, s)
+                    }
+                })
+                .fold(0.0, f64::max)
+        };
+        let mut scored: Vec<(f64, &str)> = self
+            .bcps
+            .iter()
+            .filter(|b| b.listed)
+            .map(|b| (score(b), b.id.as_str()))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, id) in scored {
+            if !out.iter().any(|x| x == id) {
+                out.push(id.to_owned());
+            }
+            if out.len() == limit {
+                break;
+            }
+        }
+        out
+    }
+
     /// Finds a BCP row by `id` (every mode) or `id:mode`.
     pub fn find_bcps(&self, key: &str) -> Vec<u32> {
         let key = key.trim().to_ascii_lowercase();

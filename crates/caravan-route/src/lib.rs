@@ -439,28 +439,9 @@ impl Router {
     fn bcp_indices(&self, key: &str) -> Result<Vec<u32>, RouteError> {
         let found = self.net.find_bcps(key);
         if found.is_empty() {
-            let q = caravan_net::places::normalize(key);
-            let mut ids: Vec<(f64, &str)> = self
-                .net
-                .bcps
-                .iter()
-                .filter(|b| b.listed)
-                .map(|b| {
-                    let name = caravan_net::places::normalize(&b.name);
-                    let s = strsim_like(&q, &caravan_net::places::normalize(&b.id))
-                        .max(strsim_like(&q, &name));
-                    (s, b.id.as_str())
-                })
-                .collect();
-            ids.sort_by(|a, b| b.0.total_cmp(&a.0));
-            ids.dedup_by(|a, b| a.1 == b.1);
             return Err(RouteError::UnknownBcp {
                 key: key.to_owned(),
-                suggestions: ids
-                    .into_iter()
-                    .take(5)
-                    .map(|(_, id)| id.to_owned())
-                    .collect(),
+                suggestions: self.net.suggest_bcps(key, 5),
             });
         }
         Ok(found)
@@ -785,29 +766,6 @@ pub(crate) fn modes_label(allowed: &[bool; 4]) -> String {
         .collect();
     v.dedup();
     v.join(", ")
-}
-
-fn strsim_like(a: &str, b: &str) -> f64 {
-    if b.contains(a) || a.contains(b) {
-        return 1.0;
-    }
-    let lev = levenshtein(a, b) as f64;
-    1.0 - lev / a.len().max(b.len()).max(1) as f64
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 pub(crate) fn round(x: f64, digits: i32) -> f64 {

@@ -272,23 +272,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 BcpCommand::Show { id, format } => {
                     let idx = net.find_bcps(&id);
                     if idx.is_empty() {
-                        let q = caravan_net::places::normalize(&id);
-                        let mut ids: Vec<&str> = net
-                            .bcps
-                            .iter()
-                            .filter(|b| {
-                                b.listed
-                                    && (b.id.contains(&q.replace(' ', "-"))
-                                        || caravan_net::places::normalize(&b.name).contains(&q))
-                            })
-                            .map(|b| b.id.as_str())
-                            .collect();
-                        ids.dedup();
-                        let hint = if ids.is_empty() {
-                            "run `caravan bcp list` to see them".to_owned()
-                        } else {
-                            format!("did you mean: {}?", ids.join(", "))
-                        };
+                        let hint =
+                            format!("did you mean: {}?", net.suggest_bcps(&id, 5).join(", "));
                         return Err(bad_input(format!("unknown border crossing `{id}`; {hint}")));
                     }
                     let rows: Vec<_> = idx.iter().map(|&i| &net.bcps[i as usize]).collect();
