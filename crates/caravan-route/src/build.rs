@@ -500,6 +500,13 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
         modes,
         countries,
     };
+    // The search priced arcs from precomputed tables; the result from their parts. They agree.
+    debug_assert!(
+        (pricing.weight(&route_totals(router, p, f)) - f.weight).abs()
+            <= 1e-6 * f.weight.abs().max(1.0),
+        "search weight {} differs from the route's parts",
+        f.weight
+    );
     let distinguished_by = if rank == 0 {
         Vec::new()
     } else {

@@ -1,7 +1,7 @@
 //! Per-request pricing: turns arc components into hours, USD and kg CO2e for the request's
 //! cargo, applies the scenario overlay, and combines them into the criterion's weight.
 
-use caravan_net::{BcpStatus, Country, LinkClass, Network};
+use caravan_net::{Country, LinkClass, Network};
 
 use crate::graph::{Arc, ArcKind};
 use crate::request::Criterion;
@@ -275,9 +275,4 @@ impl Pricing {
             })
             .fold(f64::INFINITY, f64::min)
     }
-}
-
-/// Base status of a BCP, before the request's scenario.
-pub(crate) fn closed_in_base(status: BcpStatus) -> bool {
-    status == BcpStatus::Closed
 }

@@ -38,12 +38,6 @@ pub(crate) struct Arc {
 
 type NodePoint = GeomWithData<[f64; 3], u32>;
 
-/// Nodes of one layer a terminal is attached to, with the drayage distance.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Attachment {
-    pub node: Option<(u32, f64)>,
-}
-
 pub(crate) struct Graph {
     pub first_out: Vec<u32>,
     pub arcs: Vec<Arc>,
@@ -51,8 +45,8 @@ pub(crate) struct Graph {
     pub xyz: Vec<[f32; 3]>,
     pub gauge: Vec<u16>,
     trees: [RTree<NodePoint>; 3],
-    /// Per terminal, the node of each layer (`Layer as usize`) it connects.
-    pub terminal_nodes: Vec<[Attachment; 3]>,
+    /// Per terminal, the node of each layer (`Layer as usize`) it connects, with the drayage km.
+    pub terminal_nodes: Vec<[Option<(u32, f64)>; 3]>,
 }
 
 /// How far a terminal may be from the node of a layer it serves.
@@ -121,7 +115,7 @@ impl Graph {
                 caravan_net::TerminalKind::RoadRail => &[Layer::Road, Layer::Rail],
                 _ => &[Layer::Road, Layer::Rail, Layer::Sea],
             };
-            let mut att = [Attachment::default(); 3];
+            let mut att: [Option<(u32, f64)>; 3] = [None; 3];
             let p = to_unit_xyz(t.lat, t.lon);
             for &layer in layers {
                 if let Some((node, d2)) = trees[layer as usize]
@@ -130,15 +124,13 @@ impl Graph {
                 {
                     let km = chord2_to_km(d2);
                     if km <= attach_limit_km(layer) {
-                        att[layer as usize].node = Some((node.data, km));
+                        att[layer as usize] = Some((node.data, km));
                     }
                 }
             }
             for a in 0..3 {
                 for b in 0..3 {
-                    if let (true, Some((na, ka)), Some((nb, kb))) =
-                        (a != b, att[a].node, att[b].node)
-                    {
+                    if let (true, Some((na, ka)), Some((nb, kb))) = (a != b, att[a], att[b]) {
                         edges.push((
                             na,
                             Arc {

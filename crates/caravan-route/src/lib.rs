@@ -23,7 +23,7 @@ pub use error::{RouteError, Suggestion};
 pub use request::*;
 pub use result::*;
 
-use costing::{closed_in_base, Constraints, Pricing};
+use costing::{Constraints, Pricing};
 use graph::{ArcKind, Graph};
 use search::{Endpoint, Found, Query, Workspace};
 
@@ -46,6 +46,7 @@ pub(crate) struct Access {
     pub handled: bool,
 }
 
+#[derive(Clone)]
 pub(crate) struct Resolved {
     pub endpoint: ResolvedEndpoint,
     pub country: Country,
@@ -340,7 +341,7 @@ impl Router {
             .net
             .bcps
             .iter()
-            .map(|b| closed_in_base(b.status))
+            .map(|b| b.status == caravan_net::BcpStatus::Closed)
             .collect();
         for key in &req.scenario.open_bcps {
             for i in self.bcp_indices(key)? {
@@ -569,7 +570,7 @@ impl Router {
         }
         if allowed[LinkClass::Sea.index()] || allowed[LinkClass::CaspianFerry.index()] {
             for (ti, t) in self.net.terminals.iter().enumerate() {
-                let Some((node, sea_km)) = self.graph.terminal_nodes[ti][Layer::Sea as usize].node
+                let Some((node, sea_km)) = self.graph.terminal_nodes[ti][Layer::Sea as usize]
                 else {
                     continue;
                 };
@@ -613,7 +614,11 @@ impl Router {
                             b.name,
                             b.country_a,
                             b.country_b,
-                            b.status_note_or_status()
+                            if b.status_note.is_empty() {
+                                b.status.as_str()
+                            } else {
+                                b.status_note.as_str()
+                            }
                         ));
                         pairs.insert((b.pair(), b.mode));
                     }
@@ -688,20 +693,6 @@ impl Router {
     }
 }
 
-trait StatusNote {
-    fn status_note_or_status(&self) -> String;
-}
-
-impl StatusNote for caravan_net::Bcp {
-    fn status_note_or_status(&self) -> String {
-        if self.status_note.is_empty() {
-            self.status.as_str().to_owned()
-        } else {
-            self.status_note.clone()
-        }
-    }
-}
-
 /// Resolved request state shared by the best-route search, alternatives and diagnosis.
 #[derive(Clone)]
 pub(crate) struct Prepared {
@@ -712,15 +703,6 @@ pub(crate) struct Prepared {
     pub pricing: Pricing,
     pub constraints: Constraints,
     pub warnings: Vec<String>,
-}
-
-impl Clone for Resolved {
-    fn clone(&self) -> Self {
-        Resolved {
-            endpoint: self.endpoint.clone(),
-            country: self.country,
-        }
-    }
 }
 
 impl Prepared {
