@@ -56,6 +56,7 @@ impl Serialize for Country {
 /// The physical layer a node or link belongs to. Layers are disjoint: a node is on exactly one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Layer {
     Road,
     Rail,
@@ -159,6 +160,7 @@ pub struct Link {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BcpStatus {
     Open,
     Restricted,
@@ -187,6 +189,7 @@ impl BcpStatus {
 /// How a figure was obtained; shown next to every figure in the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Basis {
     /// A published figure for this very object.
     Measured,
@@ -346,6 +349,7 @@ pub struct Terminal {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PlaceKind {
     City,
     Seaport,

@@ -268,9 +268,33 @@ impl Router {
         Ok(self.with_workspace(|ws| query.run(ws).map(|f| (f.weight, ws.settled_count))))
     }
 
+    /// Checks that a scenario names only known crossings and sensible values, so a saved
+    /// scenario fails when it is saved rather than on every later route request.
+    pub fn validate_scenario(&self, scenario: &Scenario) -> Result<(), RouteError> {
+        for key in scenario.close_bcps.iter().chain(&scenario.open_bcps) {
+            self.bcp_indices(key)?;
+        }
+        for change in &scenario.bcp_changes {
+            self.bcp_indices(&change.bcp)?;
+            for v in [change.wait_hours, change.wait_factor, change.fee_usd]
+                .into_iter()
+                .flatten()
+            {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(RouteError::InvalidRequest(format!(
+                        "scenario change for {}: values must be non-negative",
+                        change.bcp
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Validates a request and resolves everything a search needs.
     pub(crate) fn prepare(&self, req: &RouteRequest) -> Result<Prepared, RouteError> {
         let bad = |m: String| Err(RouteError::InvalidRequest(m));
+        self.validate_scenario(&req.scenario)?;
         if !(req.cargo_tonnes.is_finite()
             && req.cargo_tonnes > 0.0
             && req.cargo_tonnes <= 100_000.0)
@@ -372,17 +396,6 @@ impl Router {
         );
         for change in &req.scenario.bcp_changes {
             let idx = self.bcp_indices(&change.bcp)?;
-            for v in [change.wait_hours, change.wait_factor, change.fee_usd]
-                .into_iter()
-                .flatten()
-            {
-                if !(v.is_finite() && v >= 0.0) {
-                    return bad(format!(
-                        "scenario change for {}: values must be non-negative",
-                        change.bcp
-                    ));
-                }
-            }
             for i in idx {
                 let i = i as usize;
                 if let Some(h) = change.wait_hours {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// An origin or destination: a place id or name, or a coordinate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Location {
     Coordinate { lat: f64, lon: f64 },
     Place(String),
@@ -38,6 +39,7 @@ impl fmt::Display for Location {
 /// What "best" means for a request.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Criterion {
     Fastest,
     Cheapest,
@@ -76,6 +78,7 @@ impl Criterion {
 /// A changed clearance time or fee at a BCP (both directions unless `direction` is given).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BcpChange {
     /// `id` (every mode) or `id:mode`.
     pub bcp: String,
@@ -93,6 +96,7 @@ pub struct BcpChange {
 /// An overlay on the base network; applied per request, never by rebuilding.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -115,6 +119,7 @@ impl Scenario {
 /// A route request. `Default` gives a 20 t, USD 50,000 consignment by any mode.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteRequest {
     pub from: Location,
     pub to: Location,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteResponse {
     pub origin: ResolvedEndpoint,
     pub destination: ResolvedEndpoint,
@@ -20,6 +21,7 @@ pub struct RouteResponse {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolvedEndpoint {
     pub query: String,
     /// The place matched, if the query named one.
@@ -34,6 +36,7 @@ pub struct ResolvedEndpoint {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Route {
     /// 0 for the best route; alternatives follow in order of the criterion.
     pub rank: usize,
@@ -50,6 +53,7 @@ pub struct Route {
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub distance_km: f64,
     pub hours: f64,
@@ -69,6 +73,7 @@ pub struct Summary {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Leg {
     pub mode: String,
     pub from: String,
@@ -84,6 +89,7 @@ pub struct Leg {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BorderCrossing {
     pub id: String,
     pub name: String,
@@ -106,6 +112,7 @@ pub struct BorderCrossing {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transfer {
     /// `seaport`, `caspian_port`, `road_rail_terminal`, `gauge_change`, `origin` or `destination`.
     pub kind: String,
@@ -122,6 +129,7 @@ pub struct Transfer {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfilePoint {
     pub km: f64,
     pub hours: f64,

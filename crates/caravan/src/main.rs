@@ -43,6 +43,8 @@ enum Command {
         #[command(subcommand)]
         command: BcpCommand,
     },
+    /// Start the HTTP API and the web map.
+    Serve(ServeArgs),
     /// Load and validate the data directory, and print what it holds.
     Data {
         #[command(subcommand)]
@@ -147,6 +149,101 @@ struct RouteArgs {
     format: Format,
 }
 
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// SQLite file for saved scenarios (default: $CARAVAN_DB, else
+    /// $XDG_DATA_HOME/caravan/scenarios.sqlite or ~/.local/share/caravan/scenarios.sqlite).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Allow this origin to call the API from a browser (repeatable; `*` for any).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Longest a route request may compute, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    route_timeout_ms: u64,
+    /// Largest accepted request body, in KiB.
+    #[arg(long, default_value_t = 64)]
+    max_body_kib: usize,
+}
+
+fn default_db() -> PathBuf {
+    if let Some(p) = std::env::var_os("CARAVAN_DB") {
+        return PathBuf::from(p);
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("caravan").join("scenarios.sqlite")
+}
+
+fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
+    let addr: std::net::SocketAddr = a.addr.parse().map_err(|_| {
+        bad_input(format!(
+            "`{}` is not HOST:PORT (e.g. 127.0.0.1:8080)",
+            a.addr
+        ))
+    })?;
+    let db = a.db.unwrap_or_else(default_db);
+    let store = caravan_server::ScenarioStore::open(&db)
+        .with_context(|| format!("opening the scenario database {}", db.display()))?;
+    let router = Router::new(load(dir)?);
+    let config = caravan_server::ServerConfig {
+        route_timeout: std::time::Duration::from_millis(a.route_timeout_ms.max(1)),
+        max_body_bytes: a.max_body_kib.max(1) * 1024,
+        cors_origins: a.cors_origins,
+    };
+    let app = caravan_server::app(
+        std::sync::Arc::new(router),
+        std::sync::Arc::new(store),
+        config,
+    )
+    .map_err(bad_input)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        // Scripts and tests read this line to learn the port.
+        println!("caravan listening on http://{local}");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        tracing::info!(%local, db = %db.display(), "serving");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving")?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
 fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
     if let Some(d) = explicit.or_else(|| std::env::var_os("CARAVAN_DATA").map(PathBuf::from)) {
         return d;
@@ -196,14 +293,20 @@ fn bad_input(msg: String) -> Failure {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The server reports what it does; one-shot commands stay quiet unless asked.
+    let default_filter = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CARAVAN_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
@@ -220,6 +323,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let dir = data_dir(cli.data);
     match cli.command {
         Command::Route(args) => route(&dir, *args),
+        Command::Serve(args) => serve(&dir, args),
         Command::Places {
             command:
                 PlacesCommand::Search {

@@ -1,0 +1,415 @@
+//! The request handlers. Each one validates, hands the work to the router or the store off
+//! the async runtime (both are blocking), and maps errors through `ApiError`.
+
+use std::str::FromStr;
+
+use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use caravan_net::Layer;
+use caravan_route::{Criterion, Location, RouteRequest, RouteResponse, Scenario};
+
+use crate::error::{ApiError, ErrorBody, ErrorSuggestion};
+use crate::wire::*;
+use crate::AppState;
+
+/// `axum::Json` whose rejections answer in our error format.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `axum::extract::Query` whose rejections answer in our error format.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `axum::extract::Path` whose rejections answer in our error format.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+const MAX_NAME_CHARS: usize = 200;
+const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// Entries a scenario may list, over all its lists (there are fewer than 200 BCP rows).
+const MAX_SCENARIO_ENTRIES: usize = 500;
+const MAX_PLACE_RESULTS: usize = 50;
+
+/// Runs blocking work on the blocking pool; a panic inside becomes a 500, not a crash.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
+}
+
+#[utoipa::path(get, path = "/health", tag = "meta",
+    responses((status = 200, description = "The server is up", body = Health)))]
+pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let store = s.store.clone();
+    let scenarios = blocking(move || Ok(store.count()?)).await?;
+    let net = s.router.network();
+    let (graph_states, graph_arcs) = s.router.graph_size();
+    Ok(Json(Health {
+        status: "ok".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        network: NetworkSize {
+            nodes: net.nodes.len(),
+            links: net.links.len(),
+            graph_states,
+            graph_arcs,
+            bcps: net.bcps.len(),
+            places: net.places.len(),
+        },
+        scenarios,
+    }))
+}
+
+fn split_list(s: &Option<String>) -> Vec<String> {
+    s.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl RouteQuery {
+    fn into_request(self) -> Result<(RouteRequest, Option<String>), ApiError> {
+        let mut req = RouteRequest {
+            from: Location::parse(&self.from),
+            to: Location::parse(&self.to),
+            ..RouteRequest::default()
+        };
+        for m in split_list(&self.modes) {
+            let layer = Layer::parse(&m).ok_or_else(|| {
+                ApiError::bad_request(format!("unknown mode `{m}`: use road, rail or sea"))
+            })?;
+            if !req.modes.contains(&layer) {
+                req.modes.push(layer);
+            }
+        }
+        if let Some(o) = &self.optimize {
+            req.optimize = Criterion::from_str(o).map_err(ApiError::bad_request)?;
+        }
+        if let Some(a) = self.alternatives {
+            req.alternatives = a;
+        }
+        if let Some(t) = self.cargo_tonnes {
+            req.cargo_tonnes = t;
+        }
+        if let Some(v) = self.cargo_value_usd {
+            req.cargo_value_usd = v;
+        }
+        req.avoid_countries = split_list(&self.avoid_countries);
+        req.avoid_bcps = split_list(&self.avoid_bcps);
+        req.scenario.close_bcps = split_list(&self.close_bcps);
+        req.scenario.open_bcps = split_list(&self.open_bcps);
+        req.vot_day_share = self.vot_day_share;
+        req.carbon_price_usd_per_t = self.carbon_price_usd_per_t;
+        Ok((req, self.scenario.filter(|s| !s.trim().is_empty())))
+    }
+}
+
+/// The saved scenario first, then the request's own entries (later changes win).
+fn stack(saved: Scenario, own: Scenario) -> Scenario {
+    let mut out = saved;
+    out.close_bcps.extend(own.close_bcps);
+    out.open_bcps.extend(own.open_bcps);
+    out.bcp_changes.extend(own.bcp_changes);
+    out.name = own.name.or(out.name);
+    out
+}
+
+async fn run_route(
+    s: AppState,
+    mut req: RouteRequest,
+    saved: Option<String>,
+) -> Result<Json<RouteResponse>, ApiError> {
+    if let Some(id) = saved {
+        let store = s.store.clone();
+        let stored = blocking(move || Ok(store.get(&id)?)).await?;
+        let mut base = stored.scenario;
+        base.name = Some(stored.name);
+        req.scenario = stack(base, std::mem::take(&mut req.scenario));
+    }
+    let router = s.router.clone();
+    let work = blocking(move || Ok(router.route(&req)?));
+    match tokio::time::timeout(s.config.route_timeout, work).await {
+        Ok(result) => result.map(Json),
+        Err(_) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!(
+                "the route took longer than {} ms; try fewer alternatives or modes",
+                s.config.route_timeout.as_millis()
+            ),
+        )),
+    }
+}
+
+#[utoipa::path(get, path = "/v1/route", tag = "route", params(RouteQuery),
+    responses(
+        (status = 200, description = "The best route and its alternatives", body = RouteResponse),
+        (status = 400, description = "Malformed request, unknown place or border crossing", body = ErrorBody),
+        (status = 404, description = "Unknown saved scenario", body = ErrorBody),
+        (status = 422, description = "No route exists under the request's constraints", body = ErrorBody),
+        (status = 503, description = "The route took longer than the server's limit", body = ErrorBody)))]
+pub async fn route_get(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<RouteQuery>,
+) -> Result<Json<RouteResponse>, ApiError> {
+    let (req, saved) = q.into_request()?;
+    run_route(s, req, saved).await
+}
+
+#[utoipa::path(post, path = "/v1/route", tag = "route", params(SavedScenarioParam),
+    request_body(content = RouteRequest, description = "The same request as `caravan route`; `from`/`to` are a place query or `{\"lat\", \"lon\"}`"),
+    responses(
+        (status = 200, description = "The best route and its alternatives", body = RouteResponse),
+        (status = 400, description = "Malformed request, unknown place or border crossing", body = ErrorBody),
+        (status = 404, description = "Unknown saved scenario", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "No route exists under the request's constraints", body = ErrorBody),
+        (status = 503, description = "The route took longer than the server's limit", body = ErrorBody)))]
+pub async fn route_post(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<SavedScenarioParam>,
+    ApiJson(req): ApiJson<RouteRequest>,
+) -> Result<Json<RouteResponse>, ApiError> {
+    run_route(s, req, p.scenario.filter(|s| !s.trim().is_empty())).await
+}
+
+#[utoipa::path(get, path = "/v1/places", tag = "places", params(PlacesQuery),
+    responses((status = 200, description = "Places ranked by match quality", body = PlaceList),
+              (status = 400, description = "Empty query", body = ErrorBody)))]
+pub async fn places_search(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<PlacesQuery>,
+) -> Result<Json<PlaceList>, ApiError> {
+    if q.q.trim().is_empty() {
+        return Err(ApiError::bad_request("the query `q` is empty"));
+    }
+    let limit = q.limit.unwrap_or(10).clamp(1, MAX_PLACE_RESULTS);
+    let places = s
+        .router
+        .places()
+        .search(&q.q, limit)
+        .into_iter()
+        .map(|hit| PlaceOut {
+            matched: Some(hit.matched),
+            score: Some(hit.score),
+            ..PlaceOut::new(&s.router.network().places[hit.index])
+        })
+        .collect();
+    Ok(Json(PlaceList { places }))
+}
+
+#[utoipa::path(get, path = "/v1/places/{id}", tag = "places",
+    params(("id" = String, Path, description = "Place id (UN/LOCODE or generated id), case-insensitive")),
+    responses((status = 200, description = "The place", body = PlaceOut),
+              (status = 404, description = "No such place", body = ErrorBody)))]
+pub async fn place_get(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<PlaceOut>, ApiError> {
+    s.router
+        .network()
+        .places
+        .iter()
+        .find(|p| p.id.eq_ignore_ascii_case(&id))
+        .map(|p| Json(PlaceOut::new(p)))
+        .ok_or_else(|| {
+            let mut e = ApiError::not_found("place", &id);
+            e.detail.suggestions = s
+                .router
+                .places()
+                .search(&id, 5)
+                .into_iter()
+                .map(|h| {
+                    let p = &s.router.network().places[h.index];
+                    ErrorSuggestion {
+                        id: p.id.clone(),
+                        name: Some(p.name.clone()),
+                        country: Some(p.country.to_string()),
+                    }
+                })
+                .collect();
+            e
+        })
+}
+
+#[utoipa::path(get, path = "/v1/bcps", tag = "bcps", params(BcpsQuery),
+    responses((status = 200, description = "Border crossing points", body = BcpList),
+              (status = 400, description = "Bad filter", body = ErrorBody)))]
+pub async fn bcps_list(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<BcpsQuery>,
+) -> Result<Json<BcpList>, ApiError> {
+    let country = q
+        .country
+        .as_deref()
+        .map(|c| {
+            caravan_net::Country::parse(c).ok_or_else(|| {
+                ApiError::bad_request(format!("`{c}` is not an ISO alpha-2 country code"))
+            })
+        })
+        .transpose()?;
+    let mode = q
+        .mode
+        .as_deref()
+        .map(|m| {
+            Layer::parse(m)
+                .filter(|l| *l != Layer::Sea)
+                .ok_or_else(|| ApiError::bad_request(format!("`{m}` is not road or rail")))
+        })
+        .transpose()?;
+    let bcps = s
+        .router
+        .network()
+        .bcps
+        .iter()
+        .filter(|b| q.all || b.listed)
+        .filter(|b| country.is_none_or(|c| b.country_a == c || b.country_b == c))
+        .filter(|b| mode.is_none_or(|m| b.mode == m))
+        .map(BcpOut::new)
+        .collect();
+    Ok(Json(BcpList { bcps }))
+}
+
+#[utoipa::path(get, path = "/v1/bcps/{id}", tag = "bcps",
+    params(("id" = String, Path, description = "BCP id (every mode) or `id:mode`")),
+    responses((status = 200, description = "The crossing's rows, one per mode", body = BcpList),
+              (status = 404, description = "No such crossing", body = ErrorBody)))]
+pub async fn bcp_get(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<BcpList>, ApiError> {
+    let net = s.router.network();
+    let found = net.find_bcps(&id);
+    if found.is_empty() {
+        let mut e = ApiError::not_found("border crossing", &id);
+        e.detail.suggestions = net
+            .suggest_bcps(&id, 5)
+            .into_iter()
+            .map(|id| ErrorSuggestion {
+                id,
+                name: None,
+                country: None,
+            })
+            .collect();
+        return Err(e);
+    }
+    let bcps = found
+        .iter()
+        .map(|&i| BcpOut::new(&net.bcps[i as usize]))
+        .collect();
+    Ok(Json(BcpList { bcps }))
+}
+
+fn check_scenario(s: &AppState, body: &ScenarioIn) -> Result<Scenario, ApiError> {
+    let name_chars = body.name.trim().chars().count();
+    if name_chars == 0 || name_chars > MAX_NAME_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "`name` must have 1 to {MAX_NAME_CHARS} characters"
+        )));
+    }
+    if body.description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "`description` may have at most {MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    let entries = body.close_bcps.len() + body.open_bcps.len() + body.bcp_changes.len();
+    if entries > MAX_SCENARIO_ENTRIES {
+        return Err(ApiError::bad_request(format!(
+            "a scenario may list at most {MAX_SCENARIO_ENTRIES} entries, got {entries}"
+        )));
+    }
+    let overlay = body.overlay();
+    s.router.validate_scenario(&overlay)?;
+    Ok(overlay)
+}
+
+#[utoipa::path(get, path = "/v1/scenarios", tag = "scenarios",
+    responses((status = 200, description = "Saved scenarios, oldest first", body = ScenarioList)))]
+pub async fn scenarios_list(State(s): State<AppState>) -> Result<Json<ScenarioList>, ApiError> {
+    let store = s.store.clone();
+    let all = blocking(move || Ok(store.list()?)).await?;
+    Ok(Json(ScenarioList {
+        scenarios: all.into_iter().map(ScenarioOut::from).collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/scenarios", tag = "scenarios", request_body = ScenarioIn,
+    responses((status = 201, description = "Created; durable when answered", body = ScenarioOut),
+              (status = 400, description = "Invalid scenario (e.g. unknown BCP)", body = ErrorBody)))]
+pub async fn scenario_create(
+    State(s): State<AppState>,
+    ApiJson(body): ApiJson<ScenarioIn>,
+) -> Result<impl IntoResponse, ApiError> {
+    let overlay = check_scenario(&s, &body)?;
+    let store = s.store.clone();
+    let saved =
+        blocking(move || Ok(store.create(body.name.trim(), &body.description, &overlay)?)).await?;
+    let location = format!("/v1/scenarios/{}", saved.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(ScenarioOut::from(saved)),
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/scenarios/{id}", tag = "scenarios",
+    params(("id" = String, Path, description = "Scenario id")),
+    responses((status = 200, description = "The scenario", body = ScenarioOut),
+              (status = 404, description = "No such scenario", body = ErrorBody)))]
+pub async fn scenario_get(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<ScenarioOut>, ApiError> {
+    let store = s.store.clone();
+    let found = blocking(move || Ok(store.get(&id)?)).await?;
+    Ok(Json(found.into()))
+}
+
+#[utoipa::path(put, path = "/v1/scenarios/{id}", tag = "scenarios",
+    params(("id" = String, Path, description = "Scenario id")),
+    request_body = ScenarioIn,
+    responses((status = 200, description = "Replaced; `version` grew by one", body = ScenarioOut),
+              (status = 400, description = "Invalid scenario", body = ErrorBody),
+              (status = 404, description = "No such scenario", body = ErrorBody),
+              (status = 409, description = "`version` is stale", body = ErrorBody)))]
+pub async fn scenario_update(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ScenarioIn>,
+) -> Result<Json<ScenarioOut>, ApiError> {
+    let overlay = check_scenario(&s, &body)?;
+    let store = s.store.clone();
+    let saved = blocking(move || {
+        Ok(store.update(
+            &id,
+            body.version,
+            body.name.trim(),
+            &body.description,
+            &overlay,
+        )?)
+    })
+    .await?;
+    Ok(Json(saved.into()))
+}
+
+#[utoipa::path(delete, path = "/v1/scenarios/{id}", tag = "scenarios",
+    params(("id" = String, Path, description = "Scenario id")),
+    responses((status = 204, description = "Deleted"),
+              (status = 404, description = "No such scenario", body = ErrorBody)))]
+pub async fn scenario_delete(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let store = s.store.clone();
+    blocking(move || Ok(store.delete(&id)?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,132 @@
+//! Caravan's HTTP face: a JSON API over the router and a scenario store, plus the embedded
+//! web map. Only this crate knows about HTTP; engine and store errors become statuses in
+//! `error.rs`.
+
+mod api;
+mod error;
+mod openapi;
+mod store;
+mod ui;
+mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use caravan_route::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, ErrorBody};
+pub use openapi::{openapi_json, ApiDoc};
+pub use store::{ScenarioStore, StoreError, StoredScenario};
+
+/// Limits and policies of one server.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Longest a route request may compute before the client gets a 503.
+    pub route_timeout: Duration,
+    pub max_body_bytes: usize,
+    /// Origins allowed by CORS; `*` allows any; empty sends no CORS headers.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            route_timeout: Duration::from_secs(10),
+            max_body_bytes: 64 * 1024,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    router: Arc<Router>,
+    store: Arc<ScenarioStore>,
+    config: Arc<ServerConfig>,
+}
+
+/// The whole application: API, OpenAPI document and web map.
+pub fn app(
+    router: Arc<Router>,
+    store: Arc<ScenarioStore>,
+    config: ServerConfig,
+) -> Result<axum::Router, String> {
+    let cors = cors_layer(&config.cors_origins)?;
+    let state = AppState {
+        router,
+        store,
+        config: Arc::new(config.clone()),
+    };
+    let api = axum::Router::new()
+        .route("/health", get(api::health))
+        .route("/openapi.json", get(openapi_document))
+        .route("/v1/route", get(api::route_get).post(api::route_post))
+        .route("/v1/places", get(api::places_search))
+        .route("/v1/places/{id}", get(api::place_get))
+        .route("/v1/bcps", get(api::bcps_list))
+        .route("/v1/bcps/{id}", get(api::bcp_get))
+        .route(
+            "/v1/scenarios",
+            get(api::scenarios_list).post(api::scenario_create),
+        )
+        .route(
+            "/v1/scenarios/{id}",
+            get(api::scenario_get)
+                .put(api::scenario_update)
+                .delete(api::scenario_delete),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(ui::static_or_index)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("internal error").into_response()
+        }))
+        .layer(TraceLayer::new_for_http());
+    Ok(match cors {
+        Some(c) => api.layer(c),
+        None => api,
+    })
+}
+
+async fn openapi_document() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not answer that method",
+    )
+}
+
+fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>, String> {
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        let parsed = origins
+            .iter()
+            .map(|o| {
+                HeaderValue::from_str(o).map_err(|_| format!("`{o}` is not a valid CORS origin"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        AllowOrigin::list(parsed)
+    };
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_headers([header::CONTENT_TYPE]),
+    ))
+}
