@@ -1,0 +1,578 @@
+//! The HTTP API, end to end: the real `caravan serve` binary on an ephemeral loopback port,
+//! every endpoint, bad inputs, scenario persistence across a restart, and real responses
+//! checked against the server's own OpenAPI document.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Server {
+    fn start(db: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_caravan"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .env("CARAVAN_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start caravan serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("caravan listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Server { child, base, agent }
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        let mut r = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .call()
+            .unwrap();
+        (r.status().as_u16(), read_json(&mut r))
+    }
+
+    fn send(&self, method: &str, path: &str, body: &Value) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        let mut r = match method {
+            "POST" => self.agent.post(&url).send_json(body),
+            "PUT" => self.agent.put(&url).send_json(body),
+            _ => unreachable!(),
+        }
+        .unwrap();
+        (r.status().as_u16(), read_json(&mut r))
+    }
+
+    fn raw_post(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+        let mut r = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .send(&body[..])
+            .unwrap();
+        (r.status().as_u16(), read_json(&mut r))
+    }
+
+    fn delete(&self, path: &str) -> u16 {
+        self.agent
+            .delete(&format!("{}{path}", self.base))
+            .call()
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_json(r: &mut ureq::http::Response<ureq::Body>) -> Value {
+    let text = r.body_mut().read_to_string().unwrap_or_default();
+    if text.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("state/scenarios.sqlite");
+    (dir, db)
+}
+
+/// Validates `value` against `#/components/schemas/{name}` of the served OpenAPI document.
+fn assert_matches_schema(doc: &Value, name: &str, value: &Value) {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:#?}");
+}
+
+fn crossing_ids(route: &Value) -> Vec<String> {
+    route["border_crossings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn openapi_document_is_consistent_and_describes_every_endpoint() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let (status, doc) = s.get("/openapi.json");
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+
+    // Every $ref points at a schema that exists.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if k == "$ref" {
+                        out.push(x.as_str().unwrap().to_owned());
+                    }
+                    refs(x, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 20);
+    for r in &all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap();
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling {r}"
+        );
+    }
+
+    // The document lists exactly the API, and each operation names its responses.
+    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+    for p in [
+        "/health",
+        "/v1/route",
+        "/v1/places",
+        "/v1/places/{id}",
+        "/v1/bcps",
+        "/v1/bcps/{id}",
+        "/v1/scenarios",
+        "/v1/scenarios/{id}",
+    ] {
+        assert!(paths.iter().any(|x| *x == p), "{p} missing from {paths:?}");
+    }
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(
+                op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                "{method} {path} documents no responses"
+            );
+            // And the server really routes it (not the 404 or 405 fallback).
+            let concrete = path.replace("{id}", "nonexistent");
+            let status = match method.as_str() {
+                "get" => s.get(&concrete).0,
+                "post" => s.send("POST", &concrete, &json!({})).0,
+                "put" => s.send("PUT", &concrete, &json!({})).0,
+                "delete" => s.delete(&concrete),
+                m => panic!("unexpected method {m}"),
+            };
+            assert_ne!(status, 405, "{method} {path}");
+        }
+    }
+    let (status, body) = s.get("/v1/does-not-exist");
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[test]
+fn health_places_and_bcps() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let (_, doc) = s.get("/openapi.json");
+
+    let (status, health) = s.get("/health");
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "ok");
+    assert!(health["network"]["nodes"].as_u64().unwrap() > 200_000);
+    assert_matches_schema(&doc, "Health", &health);
+
+    // Fuzzy search: a typo still finds Tashkent first.
+    let (status, found) = s.get("/v1/places?q=Tashkient&limit=3");
+    assert_eq!(status, 200);
+    assert_eq!(found["places"][0]["id"], "UZTAS");
+    assert!(found["places"].as_array().unwrap().len() <= 3);
+    assert_matches_schema(&doc, "PlaceList", &found);
+
+    let (status, place) = s.get("/v1/places/pkkhi");
+    assert_eq!(status, 200);
+    assert_eq!(place["name"], "Karachi");
+    assert_eq!(place["country"], "PK");
+    assert_matches_schema(&doc, "PlaceOut", &place);
+
+    let (status, missing) = s.get("/v1/places/Karachii");
+    assert_eq!(status, 404);
+    assert_eq!(missing["error"]["suggestions"][0]["id"], "PKKHI");
+    assert_matches_schema(&doc, "ErrorBody", &missing);
+
+    let (status, empty) = s.get("/v1/places?q=%20");
+    assert_eq!(status, 400);
+    assert_eq!(empty["error"]["code"], "invalid_request");
+    let (status, _) = s.get("/v1/places");
+    assert_eq!(status, 400, "q is required");
+
+    let (status, listed) = s.get("/v1/bcps");
+    assert_eq!(status, 200);
+    let listed = listed["bcps"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 68, "the curated table has 68 rows");
+    assert!(listed.iter().all(|b| b["listed"] == true));
+    let (_, all) = s.get("/v1/bcps?all=true");
+    assert!(all["bcps"].as_array().unwrap().len() > listed.len());
+    let (_, af_road) = s.get("/v1/bcps?country=AF&mode=road");
+    let af_road = af_road["bcps"].as_array().unwrap();
+    assert!(!af_road.is_empty());
+    assert!(af_road
+        .iter()
+        .all(|b| b["mode"] == "road" && (b["country_a"] == "AF" || b["country_b"] == "AF")));
+    assert_matches_schema(&doc, "BcpList", &json!({ "bcps": af_road }));
+
+    let (status, torkham) = s.get("/v1/bcps/torkham");
+    assert_eq!(status, 200);
+    assert_eq!(torkham["bcps"][0]["id"], "torkham");
+    let (status, bad) = s.get("/v1/bcps/torkam");
+    assert_eq!(status, 404);
+    assert_eq!(bad["error"]["suggestions"][0]["id"], "torkham");
+    let (status, _) = s.get("/v1/bcps?country=Afghanistan");
+    assert_eq!(status, 400);
+    let (status, _) = s.get("/v1/bcps?mode=sea");
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn route_get_and_post_answer_the_same_json_as_the_cli() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let (_, doc) = s.get("/openapi.json");
+
+    let (status, got) =
+        s.get("/v1/route?from=Tashkent&to=Karachi&modes=road&alternatives=2&optimize=generalized");
+    assert_eq!(status, 200, "{got}");
+    assert_matches_schema(&doc, "RouteResponse", &got);
+
+    let cli = Command::new(env!("CARGO_BIN_EXE_caravan"))
+        .args([
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Karachi",
+            "--modes",
+            "road",
+            "--alternatives",
+            "2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    assert_eq!(
+        got, cli,
+        "GET /v1/route and `caravan route --format json` differ"
+    );
+
+    let body = json!({"from": "Tashkent", "to": "Karachi", "modes": ["road"], "alternatives": 2});
+    let (status, posted) = s.send("POST", "/v1/route", &body);
+    assert_eq!(status, 200);
+    assert_eq!(posted, got);
+
+    // GeoJSON order in geometry: the first point of the first leg is Tashkent's lon,lat.
+    let first = &got["routes"][0]["legs"][0]["geometry"][0];
+    assert!((first[0].as_f64().unwrap() - 69.29).abs() < 0.1, "{first}");
+    assert!((first[1].as_f64().unwrap() - 41.31).abs() < 0.1, "{first}");
+
+    // A coordinate origin works too.
+    let (status, by_coord) = s.get("/v1/route?from=41.31,69.28&to=Karachi&modes=road");
+    assert_eq!(status, 200, "{by_coord}");
+    assert!(by_coord["origin"]["place_id"].is_null());
+}
+
+#[test]
+fn an_inline_scenario_moves_the_route_to_another_crossing() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let (_, base) = s.get("/v1/route?from=Tashkent&to=Karachi&modes=road");
+    let base_ids = crossing_ids(&base["routes"][0]);
+    let closed = base_ids[0].clone();
+
+    let body = json!({"from": "Tashkent", "to": "Karachi", "modes": ["road"],
+                      "scenario": {"close_bcps": [closed]}});
+    let (status, moved) = s.send("POST", "/v1/route", &body);
+    assert_eq!(status, 200, "{moved}");
+    let moved_ids = crossing_ids(&moved["routes"][0]);
+    assert!(
+        !moved_ids.contains(&closed),
+        "{moved_ids:?} still uses {closed}"
+    );
+    assert!(
+        moved["routes"][0]["summary"]["objective"].as_f64().unwrap()
+            >= base["routes"][0]["summary"]["objective"].as_f64().unwrap() - 1e-6,
+        "closing a crossing cannot make the best route better"
+    );
+
+    // The same closure through the GET parameter.
+    let (status, via_get) = s.get(&format!(
+        "/v1/route?from=Tashkent&to=Karachi&modes=road&close_bcps={closed}"
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(crossing_ids(&via_get["routes"][0]), moved_ids);
+}
+
+#[test]
+fn bad_route_requests_get_json_errors_with_the_right_status() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let (_, doc) = s.get("/openapi.json");
+
+    let cases: &[(&str, u16, &str)] = &[
+        ("/v1/route?from=Tashkentt&to=Karachi", 400, "unknown_place"),
+        ("/v1/route?from=Tashkent", 400, "invalid_query"),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&modes=camel",
+            400,
+            "invalid_request",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&optimize=prettiest",
+            400,
+            "invalid_request",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&alternatives=99",
+            400,
+            "invalid_request",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&alternatives=-1",
+            400,
+            "invalid_query",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&cargo_tonnes=-5",
+            400,
+            "invalid_request",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&cargo_tonnes=abc",
+            400,
+            "invalid_query",
+        ),
+        ("/v1/route?from=95,200&to=Karachi", 400, "invalid_request"),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&close_bcps=nowhere",
+            400,
+            "unknown_bcp",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&avoid_countries=XX1",
+            400,
+            "invalid_request",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&scenario=sc_missing",
+            404,
+            "not_found",
+        ),
+        (
+            "/v1/route?from=Kabul&to=Peshawar&modes=road&avoid_countries=IR,CN",
+            422,
+            "no_route",
+        ),
+    ];
+    for (path, want_status, want_code) in cases {
+        let (status, body) = s.get(path);
+        assert_eq!(status, *want_status, "{path}: {body}");
+        assert_eq!(body["error"]["code"], *want_code, "{path}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+        assert_matches_schema(&doc, "ErrorBody", &body);
+    }
+    let (_, unknown) = s.get("/v1/route?from=Tashkentt&to=Karachi");
+    assert_eq!(unknown["error"]["suggestions"][0]["id"], "UZTAS");
+    let (_, blocked) = s.get("/v1/route?from=Kabul&to=Peshawar&modes=road&avoid_countries=IR,CN");
+    assert!(!blocked["error"]["blocking"].as_array().unwrap().is_empty());
+
+    let posts: &[(&str, Vec<u8>, u16, &str)] = &[
+        (
+            "application/json",
+            b"{not json".to_vec(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "application/json",
+            br#"{"from":"A","to":"B","bogus":1}"#.to_vec(),
+            422,
+            "invalid_json",
+        ),
+        (
+            "application/json",
+            br#"{"from":"Tashkent","to":"Karachi","modes":["camel"]}"#.to_vec(),
+            422,
+            "invalid_json",
+        ),
+        (
+            "text/plain",
+            br#"{"from":"Tashkent","to":"Karachi"}"#.to_vec(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "application/json",
+            vec![b' '; 200 * 1024],
+            413,
+            "body_too_large",
+        ),
+    ];
+    for (ct, body, want_status, want_code) in posts {
+        let (status, got) = s.raw_post("/v1/route", ct, body.clone());
+        assert_eq!(status, *want_status, "{got}");
+        assert_eq!(got["error"]["code"], *want_code, "{got}");
+    }
+
+    // The server is still healthy after all that.
+    assert_eq!(s.get("/health").0, 200);
+}
+
+#[test]
+fn scenarios_crud_persist_across_a_restart_and_apply_to_routes() {
+    let (_dir, db) = temp_db();
+    let (_, base) = {
+        let s = Server::start(&db);
+        s.get("/v1/route?from=Tashkent&to=Karachi&modes=road")
+    };
+    let first_crossing = crossing_ids(&base["routes"][0])[0].clone();
+
+    let id;
+    {
+        let s = Server::start(&db);
+        let (_, doc) = s.get("/openapi.json");
+        let (status, created) = s.send(
+            "POST",
+            "/v1/scenarios",
+            &json!({"name": "First crossing shut", "description": "test",
+                    "close_bcps": [first_crossing],
+                    "bcp_changes": [{"bcp": "sarakhs", "wait_hours": 6.0}]}),
+        );
+        assert_eq!(status, 201, "{created}");
+        assert_matches_schema(&doc, "ScenarioOut", &created);
+        assert_eq!(created["version"], 1);
+        id = created["id"].as_str().unwrap().to_owned();
+
+        let (status, updated) = s.send(
+            "PUT",
+            &format!("/v1/scenarios/{id}"),
+            &json!({"name": "First crossing shut (v2)", "close_bcps": [first_crossing],
+                    "version": 1}),
+        );
+        assert_eq!(status, 200, "{updated}");
+        assert_eq!(updated["version"], 2);
+        let (status, stale) = s.send(
+            "PUT",
+            &format!("/v1/scenarios/{id}"),
+            &json!({"name": "lost update", "version": 1}),
+        );
+        assert_eq!(status, 409, "{stale}");
+        assert_eq!(stale["error"]["code"], "version_conflict");
+
+        for (body, code) in [
+            (json!({"name": ""}), 400),
+            (json!({"name": "x", "close_bcps": ["atlantis"]}), 400),
+            (
+                json!({"name": "x", "bcp_changes": [{"bcp": "torkham", "wait_hours": -1}]}),
+                400,
+            ),
+            (json!({"name": "x", "colour": "red"}), 422),
+        ] {
+            let (status, err) = s.send("POST", "/v1/scenarios", &body);
+            assert_eq!(status, code, "{body}: {err}");
+        }
+        let (status, _) = s.send("PUT", "/v1/scenarios/sc_nope", &json!({"name": "x"}));
+        assert_eq!(status, 404);
+        assert_eq!(s.delete("/v1/scenarios/sc_nope"), 404);
+    } // the server stops here
+
+    let s = Server::start(&db);
+    let (status, got) = s.get(&format!("/v1/scenarios/{id}"));
+    assert_eq!(status, 200, "{got}");
+    assert_eq!(got["name"], "First crossing shut (v2)");
+    assert_eq!(got["version"], 2);
+    let (_, listed) = s.get("/v1/scenarios");
+    assert_eq!(listed["scenarios"].as_array().unwrap().len(), 1);
+
+    // A saved scenario applies by id, through GET and POST.
+    let (status, moved) = s.get(&format!(
+        "/v1/route?from=Tashkent&to=Karachi&modes=road&scenario={id}"
+    ));
+    assert_eq!(status, 200, "{moved}");
+    assert!(!crossing_ids(&moved["routes"][0]).contains(&first_crossing));
+    let (status, posted) = s.send(
+        "POST",
+        &format!("/v1/route?scenario={id}"),
+        &json!({"from": "Tashkent", "to": "Karachi", "modes": ["road"]}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(
+        posted["routes"][0]["border_crossings"],
+        moved["routes"][0]["border_crossings"]
+    );
+
+    assert_eq!(s.delete(&format!("/v1/scenarios/{id}")), 204);
+    assert_eq!(s.get(&format!("/v1/scenarios/{id}")).0, 404);
+}
+
+#[test]
+fn concurrent_scenario_writes_through_the_api_are_all_kept() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let s = &s;
+            scope.spawn(move || {
+                for i in 0..10 {
+                    let (status, body) = s.send(
+                        "POST",
+                        "/v1/scenarios",
+                        &json!({"name": format!("writer {t} #{i}"), "close_bcps": ["torkham"]}),
+                    );
+                    assert_eq!(status, 201, "{body}");
+                }
+            });
+        }
+    });
+    let (_, listed) = s.get("/v1/scenarios");
+    assert_eq!(listed["scenarios"].as_array().unwrap().len(), 80);
+}
+
+#[test]
+fn the_web_map_is_served_at_the_root() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let mut r = s.agent.get(&format!("{}/", s.base)).call().unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let html = r.body_mut().read_to_string().unwrap();
+    assert!(html.contains("Caravan"), "{html}");
+}
