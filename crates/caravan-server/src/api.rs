@@ -136,7 +136,15 @@ async fn run_route(
         req.scenario = stack(base, std::mem::take(&mut req.scenario));
     }
     let router = s.router.clone();
-    let work = blocking(move || Ok(router.route(&req)?));
+    let permits = s.route_permits.clone();
+    let work = async move {
+        let _permit = permits
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the server is shutting down"))?;
+        blocking(move || Ok(router.route(&req)?)).await
+    };
+    // The limit covers the wait for a worker too: that is what the client experiences.
     match tokio::time::timeout(s.config.route_timeout, work).await {
         Ok(result) => result.map(Json),
         Err(_) => Err(ApiError::new(

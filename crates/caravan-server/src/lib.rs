@@ -33,6 +33,9 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Origins allowed by CORS; `*` allows any; empty sends no CORS headers.
     pub cors_origins: Vec<String>,
+    /// Route searches computed at once; more requests wait in FIFO order. Searches are
+    /// CPU-bound, so running more than the cores only stretches every one of them.
+    pub route_workers: usize,
 }
 
 impl Default for ServerConfig {
@@ -41,6 +44,7 @@ impl Default for ServerConfig {
             route_timeout: Duration::from_secs(10),
             max_body_bytes: 64 * 1024,
             cors_origins: Vec::new(),
+            route_workers: 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -50,6 +54,7 @@ pub struct AppState {
     router: Arc<Router>,
     store: Arc<ScenarioStore>,
     config: Arc<ServerConfig>,
+    route_permits: Arc<tokio::sync::Semaphore>,
 }
 
 /// The whole application: API, OpenAPI document and web map.
@@ -62,6 +67,7 @@ pub fn app(
     let state = AppState {
         router,
         store,
+        route_permits: Arc::new(tokio::sync::Semaphore::new(config.route_workers.max(1))),
         config: Arc::new(config.clone()),
     };
     let api = axum::Router::new()

@@ -164,6 +164,9 @@ struct ServeArgs {
     /// Longest a route request may compute, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     route_timeout_ms: u64,
+    /// Route searches computed at once (default: twice the CPU cores); others queue.
+    #[arg(long)]
+    route_workers: Option<usize>,
     /// Largest accepted request body, in KiB.
     #[arg(long, default_value_t = 64)]
     max_body_kib: usize,
@@ -195,6 +198,11 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
         route_timeout: std::time::Duration::from_millis(a.route_timeout_ms.max(1)),
         max_body_bytes: a.max_body_kib.max(1) * 1024,
         cors_origins: a.cors_origins,
+        ..caravan_server::ServerConfig::default()
+    };
+    let config = caravan_server::ServerConfig {
+        route_workers: a.route_workers.unwrap_or(config.route_workers),
+        ..config
     };
     let app = caravan_server::app(
         std::sync::Arc::new(router),
@@ -292,7 +300,19 @@ fn bad_input(msg: String) -> Failure {
     }
 }
 
+/// Lets `caravan ... | head` end quietly, as other Unix tools do, instead of panicking when
+/// the reader closes the pipe.
+#[cfg(unix)]
+fn restore_default_sigpipe() {
+    // SAFETY: called once at start, before any thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    restore_default_sigpipe();
     let cli = Cli::parse();
     // The server reports what it does; one-shot commands stay quiet unless asked.
     let default_filter = if matches!(cli.command, Command::Serve(_)) {

@@ -1,0 +1,493 @@
+// Entry point: owns the page state, wires the form, map, panel and drawer together.
+import './style.css';
+import * as api from './api.js';
+import * as mapView from './map.js';
+import { renderProfile } from './chart.js';
+import { readUrlState, writeUrlState, scenarioFromState } from './state.js';
+import {
+  $, isCoord, setupAutocomplete, showMessage, renderWarnings, renderRouteCards, renderItinerary,
+  renderScenarioRows, renderComparison, renderLegend, bcpFromCatalog,
+} from './ui.js';
+import { esc } from './format.js';
+
+// Test hooks (see tests/e2e.mjs): tests wait on these instead of on timing.
+const hooks = (window.__caravan = {
+  mapReady: false,
+  lastResponse: null,
+  scenarioResponse: null,
+  compareBase: null,
+  lastError: null,
+  routing: false,
+  comparing: false,
+  drawn: { routes: 0, scenario: 0 },
+});
+
+const state = readUrlState();
+let mapReady = null; // Promise
+let routeCtrl = null;
+let pickMode = null; // null | 'origin' | 'destination'
+let extraBcps = []; // crossings added to the scenario panel by search
+let bcpCatalog = null;
+let scenarioProfile = null;
+
+const inputs = {
+  origin: $('#origin'),
+  destination: $('#destination'),
+};
+
+/* ---------- form <-> state ---------- */
+
+function fillForm() {
+  inputs.origin.value = state.from;
+  inputs.destination.value = state.to;
+  for (const cb of document.querySelectorAll('input[name=mode]')) cb.checked = state.modes.includes(cb.value);
+  $('#optimize').value = state.optimize;
+  $('#alternatives').value = String(state.alternatives);
+  $('#tonnes').value = String(state.tonnes);
+  $('#value').value = String(state.value);
+}
+
+/** What to send for an input: the picked place's id if the text is unchanged, else the text. */
+function placeValue(input) {
+  const text = input.value.trim();
+  if (input.dataset.placeId && input.dataset.placeName === text) return input.dataset.placeId;
+  return text;
+}
+
+function setPlace(input, name, id) {
+  input.value = name;
+  if (id) {
+    input.dataset.placeId = id;
+    input.dataset.placeName = name;
+  } else {
+    delete input.dataset.placeId;
+    delete input.dataset.placeName;
+  }
+}
+
+function readForm() {
+  state.from = placeValue(inputs.origin);
+  state.to = placeValue(inputs.destination);
+  state.modes = [...document.querySelectorAll('input[name=mode]:checked')].map((c) => c.value);
+  state.optimize = $('#optimize').value;
+  state.alternatives = Number($('#alternatives').value);
+  const t = Number($('#tonnes').value);
+  const v = Number($('#value').value);
+  state.tonnes = Number.isFinite(t) && t > 0 ? t : 20;
+  state.value = Number.isFinite(v) && v >= 0 ? v : 50000;
+}
+
+function validate() {
+  if (!state.from) return 'Enter an origin (a city, a UN/LOCODE or "lat,lon"), or click the map.';
+  if (!state.to) return 'Enter a destination (a city, a UN/LOCODE or "lat,lon"), or click the map.';
+  if (!state.modes.length) return 'Choose at least one mode: road, rail or sea.';
+  return null;
+}
+
+function setLoading(btn, on, text) {
+  btn.disabled = on;
+  btn.classList.toggle('loading', on);
+  const label = btn.querySelector('.label') || btn;
+  if (text) label.textContent = text;
+}
+
+/* ---------- routing ---------- */
+
+async function doRoute({ autoCompare = false } = {}) {
+  readForm();
+  const problem = validate();
+  if (problem) {
+    showMessage(problem, 'error');
+    return;
+  }
+  writeUrlState(state);
+  showMessage(null);
+  if (routeCtrl) routeCtrl.abort();
+  routeCtrl = new AbortController();
+  const btn = $('#route-button');
+  setLoading(btn, true, 'Routing\u2026');
+  hooks.routing = true;
+  hooks.lastError = null;
+  try {
+    const resp = await api.getRoute(api.routeParams(state), routeCtrl.signal);
+    await mapReady;
+    hooks.lastResponse = resp;
+    hooks.scenarioResponse = null;
+    hooks.compareBase = null;
+    scenarioProfile = null;
+    onRouteResponse(resp);
+    if (autoCompare && (scenarioFromState(state) || state.scenario)) await doCompare();
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    hooks.lastError = { code: e.code, message: e.message, status: e.status };
+    hooks.lastResponse = null;
+    clearResults();
+    showMessage(e, 'error', (sug) => {
+      // Replace whichever input held the unknown name.
+      const bad = [inputs.origin, inputs.destination].find((i) => e.message.includes(`\`${i.value.trim()}\``)) || inputs.origin;
+      setPlace(bad, sug.name || String(sug), sug.id);
+      doRoute();
+    });
+  } finally {
+    hooks.routing = false;
+    setLoading(btn, false, 'Route');
+  }
+}
+
+function clearResults() {
+  $('#results').hidden = true;
+  $('#scenario').hidden = true;
+  $('#drawer').hidden = true;
+  if (hooks.mapReady) mapView.clearRoutes();
+  hooks.drawn = { routes: 0, scenario: 0 };
+}
+
+function onRouteResponse(resp) {
+  const routes = resp.routes || [];
+  if (state.route >= routes.length) state.route = 0;
+  // Show resolved names; keep the ids so a re-route sends the same places.
+  if (resp.origin) {
+    if (resp.origin.place_id) setPlace(inputs.origin, resp.origin.name, resp.origin.place_id);
+    mapView.setEndpoint('origin', [resp.origin.lon, resp.origin.lat], resp.origin.name);
+  }
+  if (resp.destination) {
+    if (resp.destination.place_id) setPlace(inputs.destination, resp.destination.name, resp.destination.place_id);
+    mapView.setEndpoint('destination', [resp.destination.lon, resp.destination.lat], resp.destination.name);
+  }
+  $('#results').hidden = false;
+  renderWarnings(resp.warnings);
+  $('#compare').hidden = true;
+  mapView.drawScenarioRoute(null);
+  hooks.drawn.scenario = 0;
+  selectRoute(state.route, { fit: true });
+  renderScenarioPanel();
+  $('#scenario').hidden = routes.length === 0;
+  $('#drawer').hidden = routes.length === 0;
+}
+
+function selectRoute(i, { fit = false } = {}) {
+  const resp = hooks.lastResponse;
+  if (!resp) return;
+  state.route = i;
+  writeUrlState(state);
+  const route = resp.routes[i];
+  hooks.drawn.routes = mapView.drawRoutes(resp.routes, i);
+  mapView.drawRouteMarkers(route);
+  renderRouteCards(resp, i, (j) => selectRoute(j));
+  renderItinerary(route);
+  $('#drawer-title').textContent = route ? `${i === 0 ? 'Best route' : `Alternative ${i}`}: ${resp.origin?.name ?? state.from} \u2192 ${resp.destination?.name ?? state.to}` : '';
+  refreshProfile();
+  if (fit) fitAll();
+}
+
+/** Fit the map to the routes (and scenario route), keeping clear of the open drawer. */
+function fitAll() {
+  const resp = hooks.lastResponse;
+  if (!resp) return;
+  const drawer = $('#drawer');
+  const pad = drawer.hidden ? 0 : drawer.offsetHeight;
+  const legend = $('#legend');
+  const scn = hooks.scenarioResponse && hooks.scenarioResponse.routes && hooks.scenarioResponse.routes[0];
+  mapView.fitRoutes(scn ? [...resp.routes, scn] : resp.routes, { bottom: pad, left: legend.offsetWidth });
+}
+
+function refreshProfile() {
+  const pane = $('#profile-pane');
+  const resp = hooks.lastResponse;
+  if (pane.hidden || !resp) return;
+  const route = resp.routes[state.route];
+  renderProfile(pane, route && route.profile, state.route === 0 ? scenarioProfile : null);
+}
+
+/* ---------- scenario ---------- */
+
+function scenarioBcps() {
+  const best = hooks.lastResponse && hooks.lastResponse.routes[0];
+  const list = best ? [...best.border_crossings] : [];
+  const ids = new Set(list.map((b) => b.id));
+  // Crossings named in the URL or added by search that are not on the best route.
+  for (const b of extraBcps) if (!ids.has(b.id)) (list.push(b), ids.add(b.id));
+  for (const id of [...state.close, ...Object.keys(state.wait)]) {
+    if (!ids.has(id)) (list.push({ id, name: id, mode: '', countries: [] }), ids.add(id));
+  }
+  return list;
+}
+
+function renderScenarioPanel() {
+  renderScenarioRows(scenarioBcps(), state, (id, change) => {
+    if ('close' in change) {
+      state.close = change.close ? [...new Set([...state.close, id])] : state.close.filter((x) => x !== id);
+    }
+    if ('wait' in change) {
+      if (change.wait === null) delete state.wait[id];
+      else state.wait[id] = change.wait;
+    }
+    state.scenario = ''; // edited: no longer the saved scenario as-is
+    writeUrlState(state);
+  });
+}
+
+function describeScenario(sc) {
+  if (state.scenario && !sc) return `saved scenario ${state.scenario}`;
+  const parts = [];
+  if (sc.close_bcps.length) parts.push(`closed: ${sc.close_bcps.join(', ')}`);
+  for (const c of sc.bcp_changes) parts.push(`${c.bcp} wait ${c.wait_hours} h`);
+  return parts.join('; ');
+}
+
+async function doCompare() {
+  const sc = scenarioFromState(state);
+  if (!sc && !state.scenario) {
+    showMessage('Close a crossing or change a waiting time first, then compare.', 'info');
+    return;
+  }
+  if (!hooks.lastResponse) return;
+  showMessage(null);
+  const btn = $('#scenario-compare');
+  setLoading(btn, true, 'Comparing\u2026');
+  hooks.comparing = true;
+  const params = api.routeParams(state);
+  try {
+    // Base and scenario asked for together, so both reflect the same data.
+    const [base, scn] = await Promise.allSettled([
+      api.getRoute(params),
+      state.scenario ? api.getRoute({ ...params, scenario: state.scenario }) : api.postRoute(params, sc),
+    ]);
+    if (base.status === 'rejected') {
+      showMessage(base.reason, 'error');
+      return;
+    }
+    hooks.compareBase = base.value;
+    const desc = describeScenario(sc);
+    if (scn.status === 'rejected') {
+      hooks.scenarioResponse = null;
+      hooks.scenarioError = { code: scn.reason.code, message: scn.reason.message };
+      scenarioProfile = null;
+      hooks.drawn.scenario = mapView.drawScenarioRoute(null);
+      renderComparison(base.value, null, scn.reason, desc);
+    } else {
+      hooks.scenarioResponse = scn.value;
+      hooks.scenarioError = null;
+      const sr = scn.value.routes && scn.value.routes[0];
+      scenarioProfile = sr ? sr.profile : null;
+      hooks.drawn.scenario = mapView.drawScenarioRoute(sr || null);
+      renderComparison(base.value, scn.value, null, desc);
+      if (sr) fitAll();
+    }
+    refreshProfile();
+  } finally {
+    hooks.comparing = false;
+    setLoading(btn, false, 'Compare');
+  }
+}
+
+async function loadBcpCatalog() {
+  if (bcpCatalog) return bcpCatalog;
+  const res = await api.listBcps();
+  bcpCatalog = (res && res.bcps) || [];
+  return bcpCatalog;
+}
+
+function setupBcpSearch() {
+  const input = $('#bcp-search');
+  const list = $('#bcp-search-list');
+  $('#bcp-search-box').addEventListener('toggle', () => loadBcpCatalog().catch((e) => showMessage(e)));
+  let timer;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = input.value.trim().toLowerCase();
+      const all = await loadBcpCatalog().catch(() => []);
+      const hits = q.length < 2 ? [] : all.filter((b) => `${b.id} ${b.name} ${b.name_a} ${b.name_b} ${b.country_a} ${b.country_b}`.toLowerCase().includes(q)).slice(0, 30);
+      list.innerHTML = '';
+      for (const b of hits) {
+        const li = document.createElement('li');
+        li.innerHTML = `<button type="button" class="link">${esc(b.name)}</button> <span class="bcp-meta">${esc(b.country_a)}-${esc(b.country_b)} &middot; ${esc(b.mode)} &middot; ${esc(b.status)}</span>`;
+        li.querySelector('button').addEventListener('click', () => {
+          if (!extraBcps.some((x) => x.id === b.id)) extraBcps.push(bcpFromCatalog(b));
+          renderScenarioPanel();
+        });
+        list.appendChild(li);
+      }
+    }, 120);
+  });
+}
+
+async function refreshSaved() {
+  const box = $('#saved-scenarios');
+  let res;
+  try {
+    res = await api.listScenarios();
+  } catch {
+    box.innerHTML = '';
+    return;
+  }
+  const items = (res && res.scenarios) || [];
+  if (!items.length) {
+    box.innerHTML = '';
+    return;
+  }
+  box.innerHTML = `<h4>Saved scenarios</h4><ul class="saved"></ul>`;
+  const ul = box.querySelector('ul');
+  for (const s of items) {
+    const li = document.createElement('li');
+    li.dataset.testid = 'saved-scenario';
+    li.dataset.id = s.id;
+    const n = (s.close_bcps || []).length + (s.bcp_changes || []).length;
+    li.innerHTML = `<span class="saved-name">${esc(s.name || s.id)}</span> <span class="bcp-meta">v${esc(s.version ?? 1)} &middot; ${n} change(s)</span>
+      <button type="button" class="link apply">apply</button> <button type="button" class="link del">delete</button>`;
+    li.querySelector('.apply').addEventListener('click', () => {
+      state.close = [...(s.close_bcps || [])];
+      state.wait = Object.fromEntries((s.bcp_changes || []).filter((c) => c.wait_hours !== undefined && c.wait_hours !== null).map((c) => [c.bcp, c.wait_hours]));
+      state.scenario = s.id;
+      writeUrlState(state);
+      renderScenarioPanel();
+      doCompare();
+    });
+    li.querySelector('.del').addEventListener('click', async () => {
+      try {
+        await api.deleteScenario(s.id);
+      } catch (e) {
+        showMessage(e);
+      }
+      if (state.scenario === s.id) (state.scenario = ''), writeUrlState(state);
+      refreshSaved();
+    });
+    ul.appendChild(li);
+  }
+}
+
+async function doSave() {
+  const sc = scenarioFromState(state);
+  if (!sc) {
+    showMessage('Nothing to save: close a crossing or change a waiting time first.', 'info');
+    return;
+  }
+  const name = $('#scenario-name').value.trim() || describeScenario(sc).slice(0, 80);
+  try {
+    const saved = await api.saveScenario({ name, close_bcps: sc.close_bcps, open_bcps: [], bcp_changes: sc.bcp_changes });
+    hooks.savedScenario = saved;
+    state.scenario = saved.id;
+    writeUrlState(state);
+    showMessage(`Saved scenario "${saved.name}" (id ${saved.id}, version ${saved.version}).`, 'info');
+    refreshSaved();
+  } catch (e) {
+    showMessage(e);
+  }
+}
+
+/* ---------- map picking ---------- */
+
+function setPickMode(mode) {
+  pickMode = mode;
+  const btn = $('#pick-toggle');
+  btn.setAttribute('aria-pressed', String(!!mode));
+  btn.classList.toggle('active', !!mode);
+  const hint = $('#pick-hint');
+  hint.hidden = !mode;
+  hint.textContent = mode ? `Click the map to set the ${mode}` : '';
+}
+
+function onMapClick(lngLat) {
+  if (!pickMode) return;
+  const text = `${lngLat.lat.toFixed(3)},${lngLat.lng.toFixed(3)}`;
+  const input = pickMode === 'origin' ? inputs.origin : inputs.destination;
+  setPlace(input, text, null);
+  mapView.setEndpoint(pickMode, [lngLat.lng, lngLat.lat], text);
+  if (pickMode === 'origin') setPickMode('destination');
+  else {
+    setPickMode(null);
+    doRoute();
+  }
+}
+
+/* ---------- drawer ---------- */
+
+function openPane(which) {
+  const panes = { itinerary: $('#itinerary-pane'), profile: $('#profile-pane') };
+  const tabs = { itinerary: $('#itinerary-toggle'), profile: $('#profile-toggle') };
+  const closing = which && !panes[which].hidden;
+  for (const k of Object.keys(panes)) {
+    const on = !closing && k === which;
+    panes[k].hidden = !on;
+    tabs[k].setAttribute('aria-expanded', String(on));
+    tabs[k].classList.toggle('active', on);
+  }
+  $('#drawer').classList.toggle('open', !closing && !!which);
+  $('#drawer-close').hidden = closing || !which;
+  if (!closing && which === 'profile') refreshProfile();
+  fitAll(); // the drawer covers the bottom of the map: keep the route in view
+}
+
+/* ---------- boot ---------- */
+
+function boot() {
+  fillForm();
+  renderLegend();
+  setPickMode(null);
+
+  for (const [which, input] of Object.entries(inputs)) {
+    setupAutocomplete(input, $(`#${which}-list`), (q, signal) => api.searchPlaces(q, 8, signal), (p) => {
+      setPlace(input, p.name, p.id);
+      mapView.setEndpoint(which, [p.lon, p.lat], p.name);
+    });
+    input.addEventListener('change', () => {
+      if (isCoord(input.value)) {
+        const [lat, lon] = input.value.split(',').map(Number);
+        if (hooks.mapReady) mapView.setEndpoint(which, [lon, lat], input.value);
+      }
+    });
+  }
+  $('#route-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.route = 0;
+    doRoute();
+  });
+  $('#swap').addEventListener('click', () => {
+    const o = { v: inputs.origin.value, id: inputs.origin.dataset.placeId, n: inputs.origin.dataset.placeName };
+    const d = { v: inputs.destination.value, id: inputs.destination.dataset.placeId, n: inputs.destination.dataset.placeName };
+    setPlace(inputs.origin, d.v, d.n === d.v ? d.id : null);
+    setPlace(inputs.destination, o.v, o.n === o.v ? o.id : null);
+  });
+  $('#pick-toggle').addEventListener('click', () => setPickMode(pickMode ? null : 'origin'));
+  $('#itinerary-toggle').addEventListener('click', () => openPane('itinerary'));
+  $('#profile-toggle').addEventListener('click', () => openPane('profile'));
+  $('#drawer-close').addEventListener('click', () => openPane(null));
+  $('#scenario-compare').addEventListener('click', () => doCompare());
+  $('#scenario-save').addEventListener('click', () => doSave());
+  $('#scenario-clear').addEventListener('click', () => {
+    state.close = [];
+    state.wait = {};
+    state.scenario = '';
+    extraBcps = [];
+    scenarioProfile = null;
+    hooks.scenarioResponse = null;
+    writeUrlState(state);
+    renderScenarioPanel();
+    $('#compare').hidden = true;
+    hooks.drawn.scenario = mapView.drawScenarioRoute(null);
+    refreshProfile();
+  });
+  window.addEventListener('resize', () => refreshProfile());
+  setupBcpSearch();
+
+  mapReady = mapView
+    .initMap('map', {
+      onClick: onMapClick,
+      onSelectRoute: (i) => selectRoute(i),
+      isPicking: () => !!pickMode,
+    })
+    .then(() => {
+      hooks.mapReady = true;
+      hooks.map = mapView.getMap();
+    })
+    .catch((e) => {
+      hooks.mapError = String(e && e.message ? e.message : e);
+      showMessage(`The map could not start (${hooks.mapError}). Routing still works; results are listed in the panel.`, 'error');
+    });
+
+  refreshSaved();
+  if (state.from && state.to) doRoute({ autoCompare: true });
+}
+
+boot();
