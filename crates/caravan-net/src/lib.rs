@@ -7,7 +7,7 @@ pub mod geo;
 mod load;
 mod model;
 pub mod places;
-mod table;
+pub mod table;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -42,6 +42,16 @@ pub mod files {
     pub const SEAPORTS: &str = "curated/seaports.csv";
     pub const TERMINALS: &str = "curated/terminals.csv";
     pub const GAUGES: &str = "curated/rail_gauges.csv";
+}
+
+/// Opens a data file of `dir` for reading, decompressing `.gz` files.
+pub fn open_data_file(dir: &Path, rel: &str) -> Result<Box<dyn Read>, DataError> {
+    open(dir, rel)
+}
+
+/// Loads only the place table (for faces that resolve names without routing).
+pub fn load_places(dir: &Path) -> Result<Vec<Place>, DataError> {
+    load::places(files::PLACES, open(dir, files::PLACES)?)
 }
 
 fn open(dir: &Path, rel: &str) -> Result<Box<dyn Read>, DataError> {

@@ -4,13 +4,13 @@ use std::io::Read;
 
 use crate::error::DataError;
 
-pub(crate) struct Table {
+pub struct Table {
     file: String,
     headers: Vec<String>,
     reader: csv::Reader<Box<dyn Read>>,
 }
 
-pub(crate) struct Row<'a> {
+pub struct Row<'a> {
     file: &'a str,
     headers: &'a [String],
     record: csv::StringRecord,

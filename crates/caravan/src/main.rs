@@ -1,5 +1,6 @@
 //! `caravan`: multimodal freight routes across Central and South Asia, from the command line.
 
+mod cost;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use caravan_route::{BcpChange, Criterion, Location, RouteRequest, Router, Scenar
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Exit codes: 0 success, 1 internal or data error, 2 bad input, 3 no route.
-const EXIT_BAD_INPUT: u8 = 2;
+pub(crate) const EXIT_BAD_INPUT: u8 = 2;
 const EXIT_NO_ROUTE: u8 = 3;
 
 #[derive(Parser)]
@@ -42,6 +43,13 @@ enum Command {
     Bcp {
         #[command(subcommand)]
         command: BcpCommand,
+    },
+    /// Landed cost of a shipment: goods, freight, duty, VAT, fees, de minimis, with sources.
+    Cost(Box<cost::CostArgs>),
+    /// Harmonized System codes.
+    Hs {
+        #[command(subcommand)]
+        command: cost::HsCommand,
     },
     /// Start the HTTP API and the web map.
     Serve(ServeArgs),
@@ -263,7 +271,7 @@ fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
 }
 
-fn load(dir: &Path) -> anyhow::Result<Network> {
+pub(crate) fn load(dir: &Path) -> anyhow::Result<Network> {
     let t = Instant::now();
     let net = Network::load_dir(dir)
         .with_context(|| format!("loading the network from {}", dir.display()))?;
@@ -276,10 +284,10 @@ fn load(dir: &Path) -> anyhow::Result<Network> {
 }
 
 /// A failure with the exit code it maps to.
-struct Failure {
-    code: u8,
-    error: anyhow::Error,
-    json: Option<serde_json::Value>,
+pub(crate) struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+    pub json: Option<serde_json::Value>,
 }
 
 impl From<anyhow::Error> for Failure {
@@ -292,7 +300,7 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-fn bad_input(msg: String) -> Failure {
+pub(crate) fn bad_input(msg: String) -> Failure {
     Failure {
         code: EXIT_BAD_INPUT,
         error: anyhow::anyhow!(msg),
@@ -344,6 +352,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Route(args) => route(&dir, *args),
         Command::Serve(args) => serve(&dir, args),
+        Command::Cost(args) => cost::cost(&dir, *args),
+        Command::Hs { command } => cost::hs(&dir, command),
         Command::Places {
             command:
                 PlacesCommand::Search {
@@ -417,7 +427,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn parse_assignment(s: &str, what: &str) -> Result<(String, f64), Failure> {
+pub(crate) fn parse_assignment(s: &str, what: &str) -> Result<(String, f64), Failure> {
     let (id, v) = s
         .split_once('=')
         .ok_or_else(|| bad_input(format!("`{s}`: expected ID={what}")))?;

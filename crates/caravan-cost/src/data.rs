@@ -1,0 +1,741 @@
+//! The landed-cost tables: what they hold, and how they are read from the data directory with
+//! file, line and field in every error.
+
+use std::io::Read;
+use std::path::Path;
+
+use caravan_net::table::{Row, Table};
+use caravan_net::DataError;
+use serde::Serialize;
+
+use crate::date::{Date, Validity};
+use crate::hs::Nomenclature;
+
+/// The files of the landed-cost data, relative to the data directory.
+pub mod files {
+    pub const HS: &str = "goods/hs2022.csv.gz";
+    pub const TARIFF_LINES: &str = "curated/landed/tariff_lines.csv";
+    pub const TARIFF_GROUPS: &str = "curated/landed/tariff_groups.csv";
+    pub const PRODUCT_GROUPS: &str = "curated/landed/wto_product_groups.csv";
+    pub const AGREEMENTS: &str = "curated/landed/agreements.csv";
+    pub const MEMBERS: &str = "curated/landed/agreement_members.csv";
+    pub const PREFERENTIAL: &str = "curated/landed/preferential_rates.csv";
+    pub const VAT: &str = "curated/landed/vat.csv";
+    pub const DE_MINIMIS: &str = "curated/landed/de_minimis.csv";
+    pub const FEES: &str = "curated/landed/customs_fees.csv";
+    pub const VALUATION: &str = "curated/landed/valuation.csv";
+    pub const FX: &str = "curated/landed/fx_rates.csv";
+}
+
+/// The unit a specific duty is charged per.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum QuantityUnit {
+    Kg,
+    Unit,
+    Pair,
+    L,
+    LAlcohol,
+    Cm3,
+}
+
+impl QuantityUnit {
+    fn parse(s: &str) -> Option<QuantityUnit> {
+        Some(match s {
+            "kg" => QuantityUnit::Kg,
+            "unit" => QuantityUnit::Unit,
+            "pair" => QuantityUnit::Pair,
+            "l" => QuantityUnit::L,
+            "l_alcohol" => QuantityUnit::LAlcohol,
+            "cm3" => QuantityUnit::Cm3,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            QuantityUnit::Kg => "kg",
+            QuantityUnit::Unit => "unit",
+            QuantityUnit::Pair => "pair",
+            QuantityUnit::L => "l",
+            QuantityUnit::LAlcohol => "l of pure alcohol",
+            QuantityUnit::Cm3 => "cm3 of engine capacity",
+        }
+    }
+}
+
+/// An amount of money per unit of quantity, e.g. 0.5 EUR per kg.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Specific {
+    pub amount: f64,
+    pub currency: String,
+    pub unit: QuantityUnit,
+}
+
+/// A duty rate in one of the forms tariffs use.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Duty {
+    AdValorem(f64),
+    Specific(Specific),
+    /// Ad valorem plus specific.
+    Compound(f64, Specific),
+    /// "x% but not less than y per unit": the higher of the two.
+    MaxOf(f64, Specific),
+    /// The lower of the two.
+    MinOf(f64, Specific),
+}
+
+impl Duty {
+    pub fn describe(&self) -> String {
+        let sp = |s: &Specific| format!("{} {}/{}", s.amount, s.currency, s.unit.as_str());
+        match self {
+            Duty::AdValorem(p) => format!("{p}%"),
+            Duty::Specific(s) => sp(s),
+            Duty::Compound(p, s) => format!("{p}% + {}", sp(s)),
+            Duty::MaxOf(p, s) => format!("{p}% but not less than {}", sp(s)),
+            Duty::MinOf(p, s) => format!("{p}% but not more than {}", sp(s)),
+        }
+    }
+
+    pub fn specific(&self) -> Option<&Specific> {
+        match self {
+            Duty::AdValorem(_) => None,
+            Duty::Specific(s) | Duty::Compound(_, s) | Duty::MaxOf(_, s) | Duty::MinOf(_, s) => {
+                Some(s)
+            }
+        }
+    }
+}
+
+/// A duty rate for HS codes starting with `hs`, in force over `validity`.
+#[derive(Clone, Debug)]
+pub struct DutyLine {
+    /// ISO alpha-2, or `EAEU` for the common external tariff.
+    pub importer: String,
+    pub hs: String,
+    pub description: String,
+    pub duty: Duty,
+    pub validity: Validity,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupAverage {
+    pub importer: String,
+    /// A WTO product group slug, or `all`.
+    pub group: String,
+    pub pct: Option<f64>,
+    pub year: String,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProductGroup {
+    pub hs_prefix: String,
+    pub group: String,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyRule {
+    /// No duties between members (a customs union).
+    ZeroAll,
+    /// Duty-free except listed goods (the lists are not in the data).
+    ZeroExceptListed,
+    /// Preferential rates per line; MFN where no line is sourced.
+    Schedule,
+    /// A percentage cut of the MFN rate.
+    Margin,
+}
+
+#[derive(Clone, Debug)]
+pub struct Agreement {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub in_force: Option<Date>,
+    pub duty_rule: DutyRule,
+    pub margin_pct: Option<f64>,
+    pub rule_of_origin: String,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Membership {
+    pub agreement: String,
+    pub country: String,
+    pub validity: Validity,
+}
+
+#[derive(Clone, Debug)]
+pub struct PreferentialLine {
+    pub agreement: String,
+    pub exporter: String,
+    pub line: DutyLine,
+}
+
+#[derive(Clone, Debug)]
+pub struct VatRate {
+    pub country: String,
+    pub tax_name: String,
+    /// `standard` is applied; `reduced`, `luxury`, `additional` and `historical_slab` are
+    /// named in the output so the user knows they exist.
+    pub kind: String,
+    pub pct: f64,
+    pub validity: Validity,
+    pub base: String,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relief {
+    Duty,
+    DutyAndVat,
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct DeMinimis {
+    pub country: String,
+    /// `postal`, `express` or `any`.
+    pub channel: String,
+    pub threshold: f64,
+    pub currency: String,
+    /// `per_parcel`, `per_shipment`, `per_month`, `per_day`.
+    pub basis: String,
+    pub weight_limit_kg: Option<f64>,
+    pub relief: Relief,
+    pub validity: Validity,
+    pub excess_duty_pct: Option<f64>,
+    pub excess_min_per_kg: Option<f64>,
+    pub excess_currency: String,
+    /// `excess_value` (the EAEU personal-use rate), `whole_value` (the EAEU e-commerce rate).
+    pub excess_base: String,
+    /// Whether the excess payment replaces duty and VAT.
+    pub excess_replaces_vat: bool,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeeKind {
+    Fixed,
+    PercentOfValue,
+    PercentOfDuty,
+    Bracket,
+}
+
+#[derive(Clone, Debug)]
+pub struct CustomsFee {
+    pub country: String,
+    pub name: String,
+    /// `all`, `commercial`, `parcel` or `never` (listed for information).
+    pub applies_to: String,
+    pub kind: FeeKind,
+    pub amount: Option<f64>,
+    pub currency: String,
+    pub pct: Option<f64>,
+    pub value_from: Option<f64>,
+    pub value_to: Option<f64>,
+    pub validity: Validity,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Valuation {
+    pub country: String,
+    /// `CIF` or `FOB`.
+    pub basis: String,
+    /// The country's currency (ISO 4217).
+    pub currency: String,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FxRate {
+    pub currency: String,
+    /// Units of `currency` per US dollar.
+    pub per_usd: f64,
+    pub date: String,
+    pub source: String,
+}
+
+/// Everything the engine needs, loaded once.
+#[derive(Clone, Debug)]
+pub struct CostData {
+    pub hs: Nomenclature,
+    pub lines: Vec<DutyLine>,
+    pub groups: Vec<GroupAverage>,
+    pub product_groups: Vec<ProductGroup>,
+    pub agreements: Vec<Agreement>,
+    pub members: Vec<Membership>,
+    pub preferential: Vec<PreferentialLine>,
+    pub vat: Vec<VatRate>,
+    pub de_minimis: Vec<DeMinimis>,
+    pub fees: Vec<CustomsFee>,
+    pub valuation: Vec<Valuation>,
+    pub fx: Vec<FxRate>,
+}
+
+fn date_opt(row: &Row<'_>, field: &str) -> Result<Option<Date>, DataError> {
+    let s = row.str(field);
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse().map(Some).map_err(|e: String| row.error(field, e))
+}
+
+fn validity(row: &Row<'_>, from: &str, to: &str) -> Result<Validity, DataError> {
+    let v = Validity {
+        from: date_opt(row, from)?,
+        to: date_opt(row, to)?,
+    };
+    if let (Some(f), Some(t)) = (v.from, v.to) {
+        if t < f {
+            return Err(row.error(to, "ends before it starts"));
+        }
+    }
+    Ok(v)
+}
+
+fn country(row: &Row<'_>, field: &str, allow: &[&str]) -> Result<String, DataError> {
+    let s = row.str(field).to_ascii_uppercase();
+    let ok = (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()))
+        || allow.iter().any(|a| a.eq_ignore_ascii_case(&s));
+    if !ok {
+        return Err(row.error(field, "expected an ISO 3166 alpha-2 code"));
+    }
+    Ok(s)
+}
+
+fn hs_prefix(row: &Row<'_>, field: &str, allow_empty: bool) -> Result<String, DataError> {
+    let s: String = row
+        .str(field)
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' '))
+        .collect();
+    if (s.is_empty() && !allow_empty) || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 12 {
+        return Err(row.error(field, "expected HS digits (2 to 12)"));
+    }
+    Ok(s)
+}
+
+fn currency(row: &Row<'_>, field: &str) -> Result<String, DataError> {
+    let s = row.str(field).to_ascii_uppercase();
+    if s.len() != 3 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(row.error(field, "expected an ISO 4217 currency code"));
+    }
+    Ok(s)
+}
+
+/// Reads the duty columns shared by tariff lines, preferential rates and user schedules.
+pub(crate) fn duty(row: &Row<'_>) -> Result<Duty, DataError> {
+    let kind = row.str("duty_kind");
+    let pct = || row.number("ad_valorem_pct", 0.0, 10_000.0);
+    let specific = || -> Result<Specific, DataError> {
+        Ok(Specific {
+            amount: row.number("specific_amount", 0.0, 1e9)?,
+            currency: currency(row, "specific_currency")?,
+            unit: row.parse(
+                "specific_unit",
+                "kg, unit, pair, l, l_alcohol or cm3",
+                QuantityUnit::parse,
+            )?,
+        })
+    };
+    Ok(match kind {
+        "ad_valorem" => Duty::AdValorem(pct()?),
+        "specific" => Duty::Specific(specific()?),
+        "compound" => Duty::Compound(pct()?, specific()?),
+        "max_of" => Duty::MaxOf(pct()?, specific()?),
+        "min_of" => Duty::MinOf(pct()?, specific()?),
+        _ => {
+            return Err(row.error(
+                "duty_kind",
+                "expected ad_valorem, specific, compound, max_of or min_of",
+            ))
+        }
+    })
+}
+
+/// Reads a tariff schedule: the curated lines or a user's national schedule. A user file may
+/// leave out `importer` (then `default_importer` applies) and the descriptive columns.
+pub fn read_duty_lines(
+    file: &str,
+    input: Box<dyn Read>,
+    default_importer: Option<&str>,
+) -> Result<Vec<DutyLine>, DataError> {
+    let t = Table::new(file, input)?;
+    t.require(&["hs", "duty_kind"])?;
+    let mut out = Vec::new();
+    t.for_each(|r| {
+        let importer = if r.str("importer").is_empty() {
+            match default_importer {
+                Some(i) => i.to_owned(),
+                None => return Err(r.error("importer", "expected an importing country")),
+            }
+        } else {
+            country(r, "importer", &["EAEU"])?
+        };
+        out.push(DutyLine {
+            importer,
+            hs: hs_prefix(r, "hs", false)?,
+            description: r.str("description").to_owned(),
+            duty: duty(r)?,
+            validity: validity(r, "valid_from", "valid_to")?,
+            source: if r.str("source").is_empty() {
+                format!("{file}:{}", r.line)
+            } else {
+                r.str("source").to_owned()
+            },
+            notes: r.str("notes").to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn bool_field(row: &Row<'_>, field: &str) -> Result<bool, DataError> {
+    match row.str(field) {
+        "" | "false" => Ok(false),
+        "true" => Ok(true),
+        _ => Err(row.error(field, "expected true or false")),
+    }
+}
+
+impl CostData {
+    /// Loads the landed-cost tables of a data directory (see `files`).
+    pub fn load_dir(dir: &Path) -> Result<CostData, DataError> {
+        let open = |rel: &str| caravan_net::open_data_file(dir, rel);
+        let hs = Nomenclature::read(files::HS, open(files::HS)?)?;
+
+        let lines = read_duty_lines(files::TARIFF_LINES, open(files::TARIFF_LINES)?, None)?;
+
+        let mut groups = Vec::new();
+        let t = Table::new(files::TARIFF_GROUPS, open(files::TARIFF_GROUPS)?)?;
+        t.require(&["importer", "group", "simple_avg_mfn_pct", "year", "source"])?;
+        t.for_each(|r| {
+            groups.push(GroupAverage {
+                importer: country(r, "importer", &["EAEU"])?,
+                group: r.str("group").to_owned(),
+                pct: r.optional_number("simple_avg_mfn_pct", 0.0, 1000.0)?,
+                year: r.str("year").to_owned(),
+                source: r.str("source").to_owned(),
+                notes: r.str("notes").to_owned(),
+            });
+            Ok(())
+        })?;
+
+        let mut product_groups = Vec::new();
+        let t = Table::new(files::PRODUCT_GROUPS, open(files::PRODUCT_GROUPS)?)?;
+        t.require(&["hs_prefix", "group", "source"])?;
+        t.for_each(|r| {
+            product_groups.push(ProductGroup {
+                hs_prefix: hs_prefix(r, "hs_prefix", false)?,
+                group: r.str("group").to_owned(),
+                source: r.str("source").to_owned(),
+                notes: r.str("notes").to_owned(),
+            });
+            Ok(())
+        })?;
+
+        let mut agreements = Vec::new();
+        let t = Table::new(files::AGREEMENTS, open(files::AGREEMENTS)?)?;
+        t.require(&[
+            "id",
+            "name",
+            "kind",
+            "in_force",
+            "duty_rule",
+            "rule_of_origin",
+        ])?;
+        t.for_each(|r| {
+            let duty_rule = r.parse(
+                "duty_rule",
+                "zero_all, zero_except_listed, schedule or margin",
+                |s| {
+                    Some(match s {
+                        "zero_all" => DutyRule::ZeroAll,
+                        "zero_except_listed" => DutyRule::ZeroExceptListed,
+                        "schedule" => DutyRule::Schedule,
+                        "margin" => DutyRule::Margin,
+                        _ => return None,
+                    })
+                },
+            )?;
+            let margin_pct = r.optional_number("default_pref_pct", 0.0, 100.0)?;
+            if duty_rule == DutyRule::Margin && margin_pct.is_none() {
+                return Err(r.error("default_pref_pct", "a margin agreement needs its margin"));
+            }
+            agreements.push(Agreement {
+                id: r.str("id").to_owned(),
+                name: r.str("name").to_owned(),
+                kind: r.str("kind").to_owned(),
+                in_force: date_opt(r, "in_force")?,
+                duty_rule,
+                margin_pct,
+                rule_of_origin: r.str("rule_of_origin").to_owned(),
+                source: r.str("source").to_owned(),
+                notes: r.str("notes").to_owned(),
+            });
+            Ok(())
+        })?;
+        let known = |id: &str| agreements.iter().any(|a| a.id == id);
+
+        let mut members = Vec::new();
+        let t = Table::new(files::MEMBERS, open(files::MEMBERS)?)?;
+        t.require(&["agreement_id", "country", "member_from", "member_to"])?;
+        t.for_each(|r| {
+            if !known(r.str("agreement_id")) {
+                return Err(r.error("agreement_id", "not in agreements.csv"));
+            }
+            members.push(Membership {
+                agreement: r.str("agreement_id").to_owned(),
+                country: country(r, "country", &[])?,
+                validity: validity(r, "member_from", "member_to")?,
+            });
+            Ok(())
+        })?;
+
+        let mut preferential = Vec::new();
+        let t = Table::new(files::PREFERENTIAL, open(files::PREFERENTIAL)?)?;
+        t.require(&["agreement_id", "importer", "exporter", "hs", "duty_kind"])?;
+        t.for_each(|r| {
+            if !known(r.str("agreement_id")) {
+                return Err(r.error("agreement_id", "not in agreements.csv"));
+            }
+            preferential.push(PreferentialLine {
+                agreement: r.str("agreement_id").to_owned(),
+                exporter: country(r, "exporter", &["*"])?,
+                line: DutyLine {
+                    importer: country(r, "importer", &[])?,
+                    // An empty code covers every line.
+                    hs: hs_prefix(r, "hs", true)?,
+                    description: String::new(),
+                    duty: duty(r)?,
+                    validity: validity(r, "valid_from", "valid_to")?,
+                    source: r.str("source").to_owned(),
+                    notes: r.str("notes").to_owned(),
+                },
+            });
+            Ok(())
+        })?;
+
+        let mut vat = Vec::new();
+        let t = Table::new(files::VAT, open(files::VAT)?)?;
+        t.require(&["country", "tax_name", "kind", "rate_pct", "base", "source"])?;
+        t.for_each(|r| {
+            let kind = r.str("kind");
+            if ![
+                "standard",
+                "reduced",
+                "luxury",
+                "additional",
+                "historical_slab",
+            ]
+            .contains(&kind)
+            {
+                return Err(r.error(
+                    "kind",
+                    "expected standard, reduced, luxury, additional or historical_slab",
+                ));
+            }
+            let base = r.str("base");
+            if ![
+                "customs_value+duty+excise",
+                "customs_value+duty",
+                "customs_value",
+            ]
+            .contains(&base)
+            {
+                return Err(r.error("base", "expected customs_value[+duty[+excise]]"));
+            }
+            vat.push(VatRate {
+                country: country(r, "country", &[])?,
+                tax_name: r.str("tax_name").to_owned(),
+                kind: kind.to_owned(),
+                pct: r.number("rate_pct", 0.0, 100.0)?,
+                validity: validity(r, "valid_from", "valid_to")?,
+                base: base.to_owned(),
+                source: r.str("source").to_owned(),
+                notes: r.str("notes").to_owned(),
+            });
+            Ok(())
+        })?;
+
+        let mut de_minimis = Vec::new();
+        let t = Table::new(files::DE_MINIMIS, open(files::DE_MINIMIS)?)?;
+        t.require(&[
+            "country",
+            "channel",
+            "threshold_amount",
+            "threshold_currency",
+            "basis",
+            "relief",
+            "excess_base",
+            "excess_replaces_vat",
+        ])?;
+        t.for_each(|r| {
+            let channel = r.str("channel");
+            if !["postal", "express", "any"].contains(&channel) {
+                return Err(r.error("channel", "expected postal, express or any"));
+            }
+            let excess_base = r.str("excess_base");
+            if !["", "excess_value", "whole_value"].contains(&excess_base) {
+                return Err(r.error("excess_base", "expected excess_value or whole_value"));
+            }
+            let excess_duty_pct = r.optional_number("excess_duty_pct", 0.0, 100.0)?;
+            if excess_duty_pct.is_some_and(|p| p > 0.0) && excess_base.is_empty() {
+                return Err(r.error("excess_base", "an excess rate needs its base"));
+            }
+            de_minimis.push(DeMinimis {
+                country: country(r, "country", &[])?,
+                channel: channel.to_owned(),
+                threshold: r.number("threshold_amount", 0.0, 1e12)?,
+                currency: currency(r, "threshold_currency")?,
+                basis: r.str("basis").to_owned(),
+                weight_limit_kg: r.optional_number("weight_limit_kg", 0.0, 1e6)?,
+                relief: r.parse("relief", "duty, duty_and_vat or none", |s| {
+                    Some(match s {
+                        "duty" => Relief::Duty,
+                        "duty_and_vat" => Relief::DutyAndVat,
+                        "none" => Relief::None,
+                        _ => return None,
+                    })
+                })?,
+                validity: validity(r, "valid_from", "valid_to")?,
+                excess_duty_pct,
+                excess_min_per_kg: r.optional_number("excess_min_per_kg", 0.0, 1e6)?,
+                excess_currency: r.str("excess_currency").to_ascii_uppercase(),
+                excess_base: excess_base.to_owned(),
+                excess_replaces_vat: bool_field(r, "excess_replaces_vat")?,
+                source: r.str("source").to_owned(),
+                notes: r.str("notes").to_owned(),
+            });
+            Ok(())
+        })?;
+
+        let mut fees = Vec::new();
+        let t = Table::new(files::FEES, open(files::FEES)?)?;
+        t.require(&["country", "fee_name", "applies_to", "kind", "source"])?;
+        t.for_each(|r| {
+            let applies_to = r.str("applies_to");
+            if !["all", "commercial", "parcel", "never"].contains(&applies_to) {
+                return Err(r.error("applies_to", "expected all, commercial, parcel or never"));
+            }
+            let kind = r.parse(
+                "kind",
+                "fixed, percent_of_value, percent_of_duty or bracket",
+                |s| {
+                    Some(match s {
+                        "fixed" => FeeKind::Fixed,
+                        "percent_of_value" => FeeKind::PercentOfValue,
+                        "percent_of_duty" => FeeKind::PercentOfDuty,
+                        "bracket" => FeeKind::Bracket,
+                        _ => return None,
+                    })
+                },
+            )?;
+            let amount = r.optional_number("amount", 0.0, 1e12)?;
+            let pct = r.optional_number("percent", 0.0, 1000.0)?;
+            let money = matches!(kind, FeeKind::Fixed | FeeKind::Bracket);
+            if money && amount.is_none() {
+                return Err(r.error("amount", "a fixed or bracket fee needs an amount"));
+            }
+            if !money && pct.is_none() {
+                return Err(r.error("percent", "a percentage fee needs its percent"));
+            }
+            fees.push(CustomsFee {
+                country: country(r, "country", &[])?,
+                name: r.str("fee_name").to_owned(),
+                applies_to: applies_to.to_owned(),
+                kind,
+                amount,
+                currency: if money {
+                    currency(r, "currency")?
+                } else {
+                    r.str("currency").to_owned()
+                },
+                pct,
+                value_from: r.optional_number("value_from", 0.0, 1e15)?,
+                value_to: r.optional_number("value_to", 0.0, 1e15)?,
+                validity: validity(r, "valid_from", "valid_to")?,
+                source: r.str("source").to_owned(),
+                notes: r.str("notes").to_owned(),
+            });
+            Ok(())
+        })?;
+
+        let mut valuation = Vec::new();
+        let t = Table::new(files::VALUATION, open(files::VALUATION)?)?;
+        t.require(&["country", "basis", "source"])?;
+        t.for_each(|r| {
+            let basis = r.str("basis").to_ascii_uppercase();
+            if basis != "CIF" && basis != "FOB" {
+                return Err(r.error("basis", "expected CIF or FOB"));
+            }
+            valuation.push(Valuation {
+                country: country(r, "country", &[])?,
+                basis,
+                currency: currency(r, "currency")?,
+                source: r.str("source").to_owned(),
+                notes: r.str("notes").to_owned(),
+            });
+            Ok(())
+        })?;
+
+        let mut fx = Vec::new();
+        let t = Table::new(files::FX, open(files::FX)?)?;
+        t.require(&["currency", "per_usd", "date", "source"])?;
+        t.for_each(|r| {
+            fx.push(FxRate {
+                currency: currency(r, "currency")?,
+                per_usd: r.number("per_usd", 1e-9, 1e12)?,
+                date: date_opt(r, "date")?
+                    .ok_or_else(|| r.error("date", "a rate needs its date"))?
+                    .to_string(),
+                source: r.str("source").to_owned(),
+            });
+            Ok(())
+        })?;
+
+        Ok(CostData {
+            hs,
+            lines,
+            groups,
+            product_groups,
+            agreements,
+            members,
+            preferential,
+            vat,
+            de_minimis,
+            fees,
+            valuation,
+            fx,
+        })
+    }
+
+    /// Countries whose import taxes the data covers (a VAT row and a valuation row).
+    pub fn importers(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .vat
+            .iter()
+            .map(|v| v.country.clone())
+            .filter(|c| self.valuation.iter().any(|v| &v.country == c))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}

@@ -1,0 +1,21 @@
+//! Caravan's landed-cost engine: what a buyer pays on arrival for a shipment, line by line,
+//! each line with its base, rate, amount and source, and what is unknown said as unknown.
+//!
+//! Pure computation over tables loaded once (`CostData`); faces (CLI, server) pass requests
+//! and print results.
+
+mod data;
+mod date;
+mod engine;
+mod error;
+mod freight;
+pub mod hs;
+mod request;
+
+pub use data::{files, read_duty_lines, CostData, Duty, DutyLine, FxRate, QuantityUnit};
+pub use date::{Date, Validity};
+pub use engine::CostEngine;
+pub use error::{CostError, HsSuggestion};
+pub use freight::transport_from_route;
+pub use hs::{HsEntry, HsMatch, Nomenclature};
+pub use request::*;
