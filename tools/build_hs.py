@@ -26,6 +26,10 @@ def main() -> int:
             # Only the 2-, 4- and 6-digit levels of the tree; the one 5-level row is a grouping.
             if len(code) not in (2, 4, 6) or not code.isdigit():
                 continue
+            # Chapter 99 ("commodities not specified according to kind") is a trade-statistics
+            # code outside the HS proper.
+            if r["section"].strip() == "TOTAL":
+                continue
             parent = r["parent"].strip()
             rows.append(
                 (code, len(code), "" if parent == "TOTAL" else parent, r["section"].strip(),

@@ -98,7 +98,7 @@ impl Fx<'_> {
         Ok(v)
     }
 
-    fn to_usd(&mut self, amount: f64, currency: &str) -> Result<f64, CostError> {
+    fn usd(&mut self, amount: f64, currency: &str) -> Result<f64, CostError> {
         Ok(amount / self.per_usd(currency)?)
     }
 }
@@ -320,7 +320,7 @@ impl CostEngine {
         let specific = match duty.specific() {
             None => None,
             Some(s) => match q.of(s.unit) {
-                Some(n) => Some(fx.to_usd(s.amount * n, &s.currency)?),
+                Some(n) => Some(fx.usd(s.amount * n, &s.currency)?),
                 None => {
                     return Ok(Err(format!(
                         "the rate is charged per {}; give that quantity",
@@ -365,7 +365,7 @@ impl CostEngine {
     ) -> Result<Result<(f64, String), String>, CostError> {
         Ok(match fee.kind {
             FeeKind::Fixed => Ok((
-                fx.to_usd(fee.amount.unwrap_or_default(), &fee.currency)?,
+                fx.usd(fee.amount.unwrap_or_default(), &fee.currency)?,
                 format!("{} {}", fee.amount.unwrap_or_default(), fee.currency),
             )),
             FeeKind::PercentOfValue => {
@@ -490,7 +490,7 @@ impl CostEngine {
             })
         };
 
-        let price = fx.to_usd(req.value, &req.currency)?;
+        let price = fx.usd(req.value, &req.currency)?;
         let t = &req.transport;
         let source = t
             .source
@@ -500,7 +500,7 @@ impl CostEngine {
         let mut goods = line("goods", format!("goods, {} price", req.incoterm));
         goods.amount = Some(price);
         goods.base = Some(req.value);
-        goods.rate = (req.currency.to_ascii_uppercase() != "USD")
+        goods.rate = (!req.currency.eq_ignore_ascii_case("USD"))
             .then(|| format!("{} {}", req.value, req.currency.to_ascii_uppercase()));
         goods.source = "given in the request".to_owned();
         lines.push(goods);
@@ -806,7 +806,7 @@ impl CostEngine {
                     _ => None,
                 };
                 let payment = (value_part * pct / 100.0).max(kg_part.unwrap_or(0.0));
-                let payment_usd = fx.to_usd(payment, &r.currency)?;
+                let payment_usd = fx.usd(payment, &r.currency)?;
                 if r.excess_min_per_kg.is_some() && req.weight_kg.is_none() {
                     warnings.push(
                         "weight not given: the per-kg minimum of the parcel rate is left out"
@@ -857,12 +857,20 @@ impl CostEngine {
         duty_line.amount = duty_usd;
         lines.push(duty_line);
 
-        // Customs fees.
+        // Customs fees: none inside a customs union, where goods cross without clearance.
+        let inside_union = duty_basis.level == "customs_union";
+        if inside_union {
+            warnings.push(format!(
+                "{origin} and {dest} are in a customs union: no customs clearance or customs \
+                 fees; import VAT is declared to the tax authority"
+            ));
+        }
         let fees: Vec<&CustomsFee> = self
             .data
             .fees
             .iter()
             .filter(|f| f.country == dest && f.validity.covers(req.date) && origin != dest)
+            .filter(|_| !inside_union)
             .filter(|f| match f.applies_to.as_str() {
                 "all" => true,
                 "commercial" => !req.shipment.is_parcel(),
@@ -872,7 +880,6 @@ impl CostEngine {
             .collect();
         let mut seen: Vec<&str> = Vec::new();
         let mut duty_like_fees = 0.0;
-        let mut fee_total = 0.0;
         for f in &fees {
             if seen.contains(&f.name.as_str()) {
                 continue;
@@ -897,13 +904,11 @@ impl CostEngine {
                     }
                     l.amount = Some(amount);
                     l.rate = Some(rate);
-                    fee_total += amount;
                 }
                 Err(why) => unk(&mut unknown, "fee", why),
             }
             lines.push(l);
         }
-        let _ = fee_total;
 
         // VAT on its base.
         let vat_rows: Vec<_> = self
@@ -1024,15 +1029,19 @@ impl CostEngine {
                 .map(|e| e.description.clone())
                 .unwrap_or_default(),
         };
-        if fx
+        let year = req.date.to_string()[..4].to_owned();
+        let stale: Vec<String> = fx
             .used
             .iter()
-            .any(|r| r.date.as_str() < "2025-01-01" && !r.date.is_empty())
-        {
-            warnings.push(
-                "some exchange rates are older than 2025; override them with current rates"
-                    .to_owned(),
-            );
+            .filter(|r| !r.date.is_empty() && r.date[..4] != year)
+            .map(|r| format!("{} ({})", r.currency, r.date))
+            .collect();
+        if !stale.is_empty() {
+            warnings.push(format!(
+                "exchange rates are not of {year}: {}; give the rates of the declaration day \
+                 with an fx override",
+                stale.join(", ")
+            ));
         }
         Ok(LandedCost {
             goods,

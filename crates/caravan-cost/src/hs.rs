@@ -38,18 +38,28 @@ pub struct Nomenclature {
 
 /// Lowercase ASCII words, plural `s` dropped, so "T-shirts" finds "t-shirt".
 fn words(text: &str) -> Vec<String> {
-    deunicode::deunicode(text)
+    let singular = |w: &str| {
+        if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+            w[..w.len() - 1].to_owned()
+        } else {
+            w.to_owned()
+        }
+    };
+    let mut out = Vec::new();
+    for token in deunicode::deunicode(text)
         .to_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.len() > 1)
-        .map(|w| {
-            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
-                w[..w.len() - 1].to_owned()
-            } else {
-                w.to_owned()
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+    {
+        // "T-shirts" is one word ("tshirt") as well as its parts.
+        if token.contains('-') {
+            let joined: String = token.chars().filter(|c| *c != '-').collect();
+            if joined.len() > 1 {
+                out.push(singular(&joined));
             }
-        })
-        .collect()
+        }
+        out.extend(token.split('-').filter(|w| w.len() > 1).map(singular));
+    }
+    out
 }
 
 /// The digits of a code typed as `6109.10`, `6109 10` or `610910`.
@@ -140,7 +150,7 @@ impl Nomenclature {
             let hits: Vec<&HsEntry> = self
                 .entries
                 .iter()
-                .filter(|e| e.code.starts_with(prefix) && e.code.len() > n.min(4))
+                .filter(|e| e.code.starts_with(prefix) && e.code.len() >= n)
                 .take(limit)
                 .collect();
             if !hits.is_empty() {
@@ -154,16 +164,19 @@ impl Nomenclature {
     /// match a word (or a word's start, or a near spelling) of the description.
     pub fn search(&self, query: &str, limit: usize) -> Vec<HsMatch> {
         if let Some(code) = normalize_code(query) {
-            return self
+            // The code itself first, then its parents, then its children in code order.
+            let mut hits: Vec<HsMatch> = self
                 .entries
                 .iter()
                 .filter(|e| e.code.starts_with(&code) || code.starts_with(&e.code))
-                .take(limit)
                 .map(|e| HsMatch {
                     entry: e.clone(),
                     score: 1000 - 10 * (e.code.len() as u32).abs_diff(code.len() as u32),
                 })
                 .collect();
+            hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.entry.code.cmp(&b.entry.code)));
+            hits.truncate(limit);
+            return hits;
         }
         let q = words(query);
         if q.is_empty() {

@@ -365,3 +365,169 @@ fn no_route_explains_the_closed_border_and_exits_3() {
         "{msg}"
     );
 }
+
+#[test]
+fn cost_json_has_every_line_with_its_source_and_a_total() {
+    // CPFTA example of the engine's known-answer tests, through the CLI.
+    let out = caravan()
+        .args([
+            "cost",
+            "--hs",
+            "7208.10",
+            "--value",
+            "50000",
+            "--incoterm",
+            "CIF",
+            "--from",
+            "CN",
+            "--to",
+            "Karachi",
+            "--date",
+            "2020-06-15",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["destination"], "PK", "a place resolves to its country");
+    assert_eq!(v["total"]["amount"], 62595.0);
+    assert_eq!(v["total"]["currency"], "USD");
+    assert_eq!(v["duty_basis"]["agreement"]["id"], "cpfta");
+    for l in v["lines"].as_array().unwrap() {
+        for key in ["kind", "base", "rate", "amount", "currency", "source"] {
+            assert!(l.get(key).is_some(), "line without {key}: {l}");
+        }
+    }
+    assert!(v["unknown"].as_array().unwrap().is_empty());
+    let table = caravan()
+        .args([
+            "cost",
+            "--hs",
+            "720810",
+            "--value",
+            "50000",
+            "--incoterm",
+            "CIF",
+            "--from",
+            "CN",
+            "--to",
+            "PK",
+            "--date",
+            "2020-06-15",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("62595.00") && text.contains("cpfta"),
+        "{text}"
+    );
+}
+
+#[test]
+fn cost_with_a_route_takes_the_freight_from_the_router() {
+    let out = caravan()
+        .args([
+            "cost",
+            "--hs",
+            "610910",
+            "--value",
+            "20000",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Almaty",
+            "--weight-kg",
+            "5000",
+            "--route",
+            "--modes",
+            "road",
+            "--date",
+            "2026-11-23",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let freight = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "freight")
+        .unwrap();
+    assert!(freight["amount"].as_f64().unwrap() > 0.0);
+    assert!(freight["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("Caravan route"));
+    // CIF valuation includes the freight to the KZ border, not beyond it.
+    let cv = v["customs_value_usd"].as_f64().unwrap();
+    assert!(cv > 20_000.0 && cv < 20_000.0 + freight["amount"].as_f64().unwrap() + 1000.0);
+}
+
+#[test]
+fn cost_bad_input_exits_2_with_a_json_error() {
+    for (args, code) in [
+        (
+            vec![
+                "--hs", "999999", "--value", "100", "--from", "CN", "--to", "KZ",
+            ],
+            "unknown_hs_code",
+        ),
+        (
+            vec![
+                "--hs", "610910", "--value", "100", "--from", "CN", "--to", "US",
+            ],
+            "no_country_data",
+        ),
+        (
+            vec![
+                "--hs", "610910", "--value", "-5", "--from", "CN", "--to", "KZ",
+            ],
+            "invalid_request",
+        ),
+    ] {
+        let mut all = vec!["cost"];
+        all.extend(args.iter().copied());
+        all.extend(["--format", "json"]);
+        let out = caravan().args(&all).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{all:?}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["code"], code, "{v}");
+    }
+    let out = caravan()
+        .args([
+            "cost", "--hs", "610910", "--value", "100", "--from", "CN", "--to", "Atlantis",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn hs_search_by_words_and_by_code() {
+    let out = caravan()
+        .args(["hs", "search", "cotton t-shirts", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["codes"][0]["entry"]["code"], "610910");
+    let out = caravan()
+        .args(["hs", "search", "8517.13"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("smartphones"));
+}
