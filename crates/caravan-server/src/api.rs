@@ -123,6 +123,31 @@ fn stack(saved: Scenario, own: Scenario) -> Scenario {
     out
 }
 
+/// Computes a route on the bounded worker pool, within the route time limit.
+async fn compute_route(s: &AppState, req: RouteRequest) -> Result<RouteResponse, ApiError> {
+    let router = s.router.clone();
+    let permits = s.route_permits.clone();
+    let work = async move {
+        let _permit = permits
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the server is shutting down"))?;
+        blocking(move || Ok(router.route(&req)?)).await
+    };
+    // The limit covers the wait for a worker too: that is what the client experiences.
+    match tokio::time::timeout(s.config.route_timeout, work).await {
+        Ok(result) => result,
+        Err(_) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!(
+                "the route took longer than {} ms; try fewer alternatives or modes",
+                s.config.route_timeout.as_millis()
+            ),
+        )),
+    }
+}
+
 async fn run_route(
     s: AppState,
     mut req: RouteRequest,
@@ -135,27 +160,7 @@ async fn run_route(
         base.name = Some(stored.name);
         req.scenario = stack(base, std::mem::take(&mut req.scenario));
     }
-    let router = s.router.clone();
-    let permits = s.route_permits.clone();
-    let work = async move {
-        let _permit = permits
-            .acquire_owned()
-            .await
-            .map_err(|_| ApiError::internal("the server is shutting down"))?;
-        blocking(move || Ok(router.route(&req)?)).await
-    };
-    // The limit covers the wait for a worker too: that is what the client experiences.
-    match tokio::time::timeout(s.config.route_timeout, work).await {
-        Ok(result) => result.map(Json),
-        Err(_) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            format!(
-                "the route took longer than {} ms; try fewer alternatives or modes",
-                s.config.route_timeout.as_millis()
-            ),
-        )),
-    }
+    compute_route(&s, req).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/v1/route", tag = "route", params(RouteQuery),
@@ -420,4 +425,93 @@ pub async fn scenario_delete(
     let store = s.store.clone();
     blocking(move || Ok(store.delete(&id)?)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/v1/hs", tag = "cost", params(HsQuery),
+    responses((status = 200, description = "HS 2022 codes by words or code prefix", body = HsList),
+              (status = 400, description = "Empty query", body = ErrorBody)))]
+pub async fn hs_search(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<HsQuery>,
+) -> Result<Json<HsList>, ApiError> {
+    if q.q.trim().is_empty() {
+        return Err(ApiError::bad_request("the query `q` is empty"));
+    }
+    let limit = q.limit.unwrap_or(10).clamp(1, MAX_PLACE_RESULTS);
+    Ok(Json(HsList {
+        codes: s.cost.data().hs.search(&q.q, limit),
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/cost", tag = "cost", params(CostRouteParams),
+    request_body(content = caravan_cost::CostRequest, description = "The same request as `caravan cost`"),
+    responses(
+        (status = 200, description = "The landed-cost breakdown", body = caravan_cost::LandedCost),
+        (status = 400, description = "Unknown HS code, country without data, bad value", body = ErrorBody),
+        (status = 422, description = "The route for the freight does not exist, or the body has the wrong shape", body = ErrorBody)))]
+pub async fn cost(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<CostRouteParams>,
+    ApiJson(mut req): ApiJson<caravan_cost::CostRequest>,
+) -> Result<Json<caravan_cost::LandedCost>, ApiError> {
+    let mut notes = Vec::new();
+    match (&p.route_from, &p.route_to) {
+        (Some(from), Some(to)) => {
+            let weight = req.weight_kg.ok_or_else(|| {
+                ApiError::bad_request(
+                    "freight from a route needs `weight_kg` (it sets the tonnage)",
+                )
+            })?;
+            let mut modes = Vec::new();
+            for m in split_list(&p.route_modes) {
+                modes.push(Layer::parse(&m).ok_or_else(|| {
+                    ApiError::bad_request(format!("unknown mode `{m}`: use road, rail or sea"))
+                })?);
+            }
+            let value_usd = s
+                .cost
+                .data()
+                .fx
+                .iter()
+                .find(|r| r.currency.eq_ignore_ascii_case(&req.currency))
+                .map_or(req.value, |r| req.value / r.per_usd);
+            let route_req = RouteRequest {
+                from: Location::parse(from),
+                to: Location::parse(to),
+                modes,
+                cargo_tonnes: (weight / 1000.0).max(0.001),
+                cargo_value_usd: if value_usd.is_finite() {
+                    value_usd.max(0.0)
+                } else {
+                    0.0
+                },
+                ..RouteRequest::default()
+            };
+            let resp = compute_route(&s, route_req).await?;
+            let insurance = req.transport.insurance_usd;
+            req.transport = caravan_cost::transport_from_route(
+                &resp,
+                &resp.routes[0],
+                &req.destination.trim().to_ascii_uppercase(),
+            );
+            req.transport.insurance_usd = insurance;
+            if req.shipment.is_parcel() {
+                notes.push(
+                    "the route's freight is a share of full-load transport; postage or courier \
+                     rates for a parcel differ"
+                        .to_owned(),
+                );
+            }
+        }
+        (None, None) => {}
+        _ => {
+            return Err(ApiError::bad_request(
+                "give both `route_from` and `route_to`, or neither",
+            ))
+        }
+    }
+    let engine = s.cost.clone();
+    let mut result = blocking(move || Ok(engine.compute(&req)?)).await?;
+    result.warnings.extend(notes);
+    Ok(Json(result))
 }

@@ -113,6 +113,23 @@ impl From<RouteError> for ApiError {
     }
 }
 
+impl From<caravan_cost::CostError> for ApiError {
+    fn from(e: caravan_cost::CostError) -> ApiError {
+        let mut err = ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string());
+        if let caravan_cost::CostError::UnknownHs { suggestions, .. } = e {
+            err.detail.suggestions = suggestions
+                .into_iter()
+                .map(|s| ErrorSuggestion {
+                    id: s.code,
+                    name: Some(s.description),
+                    country: None,
+                })
+                .collect();
+        }
+        err
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match &e {

@@ -53,6 +53,7 @@ impl Default for ServerConfig {
 pub struct AppState {
     router: Arc<Router>,
     store: Arc<ScenarioStore>,
+    cost: Arc<caravan_cost::CostEngine>,
     config: Arc<ServerConfig>,
     route_permits: Arc<tokio::sync::Semaphore>,
 }
@@ -61,12 +62,14 @@ pub struct AppState {
 pub fn app(
     router: Arc<Router>,
     store: Arc<ScenarioStore>,
+    cost: Arc<caravan_cost::CostEngine>,
     config: ServerConfig,
 ) -> Result<axum::Router, String> {
     let cors = cors_layer(&config.cors_origins)?;
     let state = AppState {
         router,
         store,
+        cost,
         route_permits: Arc::new(tokio::sync::Semaphore::new(config.route_workers.max(1))),
         config: Arc::new(config.clone()),
     };
@@ -74,6 +77,8 @@ pub fn app(
         .route("/health", get(api::health))
         .route("/openapi.json", get(openapi_document))
         .route("/v1/route", get(api::route_get).post(api::route_post))
+        .route("/v1/cost", axum::routing::post(api::cost))
+        .route("/v1/hs", get(api::hs_search))
         .route("/v1/places", get(api::places_search))
         .route("/v1/places/{id}", get(api::place_get))
         .route("/v1/bcps", get(api::bcps_list))

@@ -17,6 +17,8 @@ use crate::api;
         api::health,
         api::route_get,
         api::route_post,
+        api::cost,
+        api::hs_search,
         api::places_search,
         api::place_get,
         api::bcps_list,
@@ -29,6 +31,7 @@ use crate::api;
     ),
     tags(
         (name = "route", description = "Plan routes"),
+        (name = "cost", description = "Landed cost: duties, taxes, fees and freight, with sources"),
         (name = "places", description = "Find origins and destinations"),
         (name = "bcps", description = "Border crossing points"),
         (name = "scenarios", description = "Saved overlays: closed crossings, changed waits and fees"),

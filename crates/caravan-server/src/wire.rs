@@ -262,3 +262,29 @@ impl From<StoredScenario> for ScenarioOut {
 pub struct ScenarioList {
     pub scenarios: Vec<ScenarioOut>,
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HsQuery {
+    /// Words of the description, or a code prefix (`6109`, `8517.13`).
+    pub q: String,
+    /// At most this many results (1-50, default 10).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsList {
+    pub codes: Vec<caravan_cost::HsMatch>,
+}
+
+/// `POST /v1/cost?route_from=&route_to=`: take the freight from a Caravan route.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CostRouteParams {
+    /// Route origin (place name, UN/LOCODE or `lat,lon`); with `route_to`, the freight,
+    /// border fees and freight to the importing border come from the best route.
+    pub route_from: Option<String>,
+    pub route_to: Option<String>,
+    /// Comma-separated modes for the route (default all).
+    pub route_modes: Option<String>,
+}

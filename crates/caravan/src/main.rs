@@ -212,9 +212,11 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
         route_workers: a.route_workers.unwrap_or(config.route_workers),
         ..config
     };
+    let engine = cost::load_engine(dir, None, "")?;
     let app = caravan_server::app(
         std::sync::Arc::new(router),
         std::sync::Arc::new(store),
+        std::sync::Arc::new(engine),
         config,
     )
     .map_err(bad_input)?;

@@ -576,3 +576,83 @@ fn the_web_map_is_served_at_the_root() {
     let html = r.body_mut().read_to_string().unwrap();
     assert!(html.contains("Caravan"), "{html}");
 }
+
+#[test]
+fn landed_cost_and_hs_search_over_http() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let (_, doc) = s.get("/openapi.json");
+    assert!(doc["paths"]["/v1/cost"]["post"].is_object());
+
+    let (status, hs) = s.get("/v1/hs?q=cotton%20t-shirts&limit=3");
+    assert_eq!(status, 200);
+    assert_eq!(hs["codes"][0]["entry"]["code"], "610910");
+    assert_matches_schema(&doc, "HsList", &hs);
+    assert_eq!(s.get("/v1/hs?q=").0, 400);
+
+    // The CPFTA known answer: same figures as the engine and the CLI.
+    let body = json!({"hs": "7208.10", "value": 50000, "incoterm": "CIF", "origin": "CN",
+                      "destination": "PK", "date": "2020-06-15"});
+    let (status, cost) = s.send("POST", "/v1/cost", &body);
+    assert_eq!(status, 200, "{cost}");
+    assert_matches_schema(&doc, "LandedCost", &cost);
+    assert_eq!(cost["total"]["amount"], 62595.0);
+    assert_eq!(cost["duty_basis"]["agreement"]["id"], "cpfta");
+
+    // Freight from a route: the server plans Tashkent -> Almaty by road.
+    let body = json!({"hs": "610910", "value": 20000, "origin": "UZ", "destination": "KZ",
+                      "date": "2026-11-23", "weight_kg": 5000, "transport": {"insurance_usd": 40}});
+    let (status, routed) = s.send(
+        "POST",
+        "/v1/cost?route_from=Tashkent&route_to=Almaty&route_modes=road",
+        &body,
+    );
+    assert_eq!(status, 200, "{routed}");
+    let freight = routed["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "freight")
+        .unwrap()
+        .clone();
+    assert!(freight["amount"].as_f64().unwrap() > 0.0);
+    assert!(freight["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("Caravan route"));
+
+    // Bad input: clear 4xx errors, never a number.
+    for (body, status, code) in [
+        (
+            json!({"hs": "999999", "value": 1, "origin": "CN", "destination": "KZ", "date": "2026-01-01"}),
+            400,
+            "unknown_hs_code",
+        ),
+        (
+            json!({"hs": "610910", "value": 1, "origin": "CN", "destination": "US", "date": "2026-01-01"}),
+            400,
+            "no_country_data",
+        ),
+        (
+            json!({"hs": "610910", "value": -1, "origin": "CN", "destination": "KZ", "date": "2026-01-01"}),
+            400,
+            "invalid_request",
+        ),
+        (
+            json!({"hs": "610910", "value": 1, "origin": "CN", "destination": "KZ", "date": "2026-02-30"}),
+            422,
+            "invalid_json",
+        ),
+    ] {
+        let (got_status, err) = s.send("POST", "/v1/cost", &body);
+        assert_eq!(got_status, status, "{body}: {err}");
+        assert_eq!(err["error"]["code"], code, "{err}");
+        assert_matches_schema(&doc, "ErrorBody", &err);
+    }
+    let (status, _) = s.send(
+        "POST",
+        "/v1/cost?route_from=Tashkent",
+        &json!({"hs": "610910", "value": 1, "origin": "UZ", "destination": "KZ", "date": "2026-01-01", "weight_kg": 10}),
+    );
+    assert_eq!(status, 400, "route_from without route_to");
+}
