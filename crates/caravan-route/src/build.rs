@@ -152,6 +152,33 @@ fn basis_note(label: &str, what: &str, basis: Basis, out: &mut Vec<String>) {
     }
 }
 
+/// Names an unnamed terminal node by its nearby city, else by the endpoint it serves.
+fn terminal_name(layer: Layer, node_name: String, endpoint: &str) -> String {
+    match node_name.strip_prefix("near ") {
+        Some(city) => format!("{layer} terminal near {city}"),
+        None => format!("{layer} terminal near {endpoint}"),
+    }
+}
+
+/// Splits an access into the drive to or from the terminal and the handling there.
+fn split_access(parts: &Parts) -> (Parts, Parts) {
+    let drive = Parts {
+        km: parts.km,
+        moving_hours: parts.moving_hours,
+        moving_usd: parts.moving_usd,
+        co2e_kg: parts.co2e_kg,
+        ..Parts::default()
+    };
+    let handling = Parts {
+        border_hours: parts.border_hours,
+        border_usd: parts.border_usd,
+        transfer_hours: parts.transfer_hours,
+        transfer_usd: parts.transfer_usd,
+        ..Parts::default()
+    };
+    (drive, handling)
+}
+
 pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best: &Found) -> Route {
     let net = &router.net;
     let g = &router.graph;
@@ -189,56 +216,6 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
         )
     };
 
-    // Leaving the origin.
-    let origin_access = &p.origin_access[f.source.tag];
-    let start_node = origin_access.node;
-    let origin_name = p.origin.endpoint.name.clone();
-    let mut leg: Option<LegAcc> = None;
-    let start_leg = |mode: LinkClass, from: String, at: u32| LegAcc {
-        mode,
-        from,
-        parts: Parts::default(),
-        countries: Vec::new(),
-        geometry: vec![node_ll(at)],
-    };
-    if origin_access.handled {
-        let kind = match origin_access.terminal {
-            Some(t) => net.terminals[t].kind.as_str(),
-            None => "road_rail_terminal",
-        };
-        total.add(&origin_access.parts);
-        let (basis, source) = handling_source(router, origin_access.terminal);
-        transfers.push(Transfer {
-            kind: kind.to_owned(),
-            at: origin_access
-                .terminal
-                .map_or_else(|| origin_name.clone(), |t| net.terminals[t].name.clone()),
-            from_mode: "road".into(),
-            to_mode: origin_access.layer.to_string(),
-            hours: round(origin_access.parts.hours(), 2),
-            cost_usd: round(origin_access.parts.usd(), 2),
-            basis: basis.as_str().into(),
-            source,
-            lat: p.origin.endpoint.lat,
-            lon: p.origin.endpoint.lon,
-            at_km: 0.0,
-        });
-        basis_note("loading at origin", "handling", basis, &mut notes);
-        profile.push(point(
-            &total,
-            "transfer",
-            format!("loading onto {}", origin_access.layer),
-        ));
-    } else {
-        // Road access: the drive to the snapped node is part of the first leg.
-        let mut l = start_leg(LinkClass::Road, origin_name.clone(), start_node);
-        l.geometry
-            .insert(0, [p.origin.endpoint.lon, p.origin.endpoint.lat]);
-        l.parts.add(&origin_access.parts);
-        total.add(&origin_access.parts);
-        leg = Some(l);
-    }
-
     let close_leg =
         |leg: &mut Option<LegAcc>, to: String, legs: &mut Vec<Leg>, modes: &mut Vec<String>| {
             if let Some(l) = leg.take() {
@@ -263,6 +240,73 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
             }
         };
 
+    // Leaving the origin.
+    let origin_access = &p.origin_access[f.source.tag];
+    let start_node = origin_access.node;
+    let origin_name = p.origin.endpoint.name.clone();
+    let mut leg: Option<LegAcc> = None;
+    let start_leg = |mode: LinkClass, from: String, at: u32| LegAcc {
+        mode,
+        from,
+        parts: Parts::default(),
+        countries: Vec::new(),
+        geometry: vec![node_ll(at)],
+    };
+    if origin_access.handled {
+        let kind = match origin_access.terminal {
+            Some(t) => net.terminals[t].kind.as_str(),
+            None => "road_rail_terminal",
+        };
+        let at = origin_access.terminal.map_or_else(
+            || terminal_name(origin_access.layer, name_at(start_node), &origin_name),
+            |t| net.terminals[t].name.clone(),
+        );
+        // The drive to the terminal is a road leg of its own; the handling is the transfer.
+        let (drive, handling) = split_access(&origin_access.parts);
+        if drive.km > 0.0 {
+            let mut l = start_leg(LinkClass::Road, origin_name.clone(), start_node);
+            l.geometry = vec![
+                [p.origin.endpoint.lon, p.origin.endpoint.lat],
+                node_ll(start_node),
+            ];
+            l.parts = drive.clone();
+            l.countries = vec![p.origin.country.to_string()];
+            total.add(&drive);
+            close_leg(&mut Some(l), at.clone(), &mut legs, &mut modes);
+            profile.push(point(&total, "move", at.clone()));
+        }
+        total.add(&handling);
+        let (basis, source) = handling_source(router, origin_access.terminal);
+        let ll = node_ll(start_node);
+        transfers.push(Transfer {
+            kind: kind.to_owned(),
+            at,
+            from_mode: "road".into(),
+            to_mode: origin_access.layer.to_string(),
+            hours: round(handling.hours(), 2),
+            cost_usd: round(handling.usd(), 2),
+            basis: basis.as_str().into(),
+            source,
+            lat: ll[1],
+            lon: ll[0],
+            at_km: round(drive.km, 2),
+        });
+        basis_note("loading at origin", "handling", basis, &mut notes);
+        profile.push(point(
+            &total,
+            "transfer",
+            format!("loading onto {}", origin_access.layer),
+        ));
+    } else {
+        // Road access: the drive to the snapped node is part of the first leg.
+        let mut l = start_leg(LinkClass::Road, origin_name.clone(), start_node);
+        l.geometry
+            .insert(0, [p.origin.endpoint.lon, p.origin.endpoint.lat]);
+        l.parts.add(&origin_access.parts);
+        total.add(&origin_access.parts);
+        leg = Some(l);
+    }
+
     let mut cursor = start_node;
     let mut last_country = net.nodes[start_node as usize].country;
     push_country(&mut countries, last_country);
@@ -274,7 +318,26 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
         match arc.kind {
             ArcKind::Transfer { terminal } => {
                 let t = &net.terminals[terminal as usize];
+                // The attachment distance to the terminal ends the leg that reaches it, so
+                // the legs add up to the route; the handling is the transfer.
+                let (drive, parts) = split_access(&parts);
+                if drive.km > 0.0 {
+                    let l = leg.get_or_insert_with(|| {
+                        let mut l = start_leg(LinkClass::Road, name_at(tail), tail);
+                        l.countries = vec![net.nodes[tail as usize].country.to_string()];
+                        l
+                    });
+                    l.parts.add(&drive);
+                    l.geometry.push([t.lon, t.lat]);
+                    total.add(&drive);
+                }
                 close_leg(&mut leg, t.name.clone(), &mut legs, &mut modes);
+                if profile
+                    .last()
+                    .is_some_and(|x| (x.km - total.km).abs() > 1e-9)
+                {
+                    profile.push(point(&total, "move", t.name.clone()));
+                }
                 total.add(&parts);
                 let from_layer = net.nodes[tail as usize].layer;
                 let to_layer = net.nodes[head as usize].layer;
@@ -436,26 +499,36 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
     let dest_access = &p.dest_access[f.sink.tag];
     let dest_name = p.destination.endpoint.name.clone();
     if dest_access.handled {
-        let arrival = dest_access
-            .terminal
-            .map_or_else(|| dest_name.clone(), |t| net.terminals[t].name.clone());
+        let arrival = dest_access.terminal.map_or_else(
+            || terminal_name(dest_access.layer, name_at(cursor), &dest_name),
+            |t| net.terminals[t].name.clone(),
+        );
         close_leg(&mut leg, arrival.clone(), &mut legs, &mut modes);
-        total.add(&dest_access.parts);
+        // The last line-haul point before unloading, so the chart shows the move.
+        if profile
+            .last()
+            .is_some_and(|x| (x.km - total.km).abs() > 1e-9)
+        {
+            profile.push(point(&total, "move", arrival.clone()));
+        }
+        let (drive, handling) = split_access(&dest_access.parts);
+        total.add(&handling);
         let (basis, source) = handling_source(router, dest_access.terminal);
+        let ll = node_ll(cursor);
         transfers.push(Transfer {
             kind: dest_access
                 .terminal
                 .map_or("road_rail_terminal", |t| net.terminals[t].kind.as_str())
                 .to_owned(),
-            at: arrival,
+            at: arrival.clone(),
             from_mode: dest_access.layer.to_string(),
             to_mode: "road".into(),
-            hours: round(dest_access.parts.hours(), 2),
-            cost_usd: round(dest_access.parts.usd(), 2),
+            hours: round(handling.hours(), 2),
+            cost_usd: round(handling.usd(), 2),
             basis: basis.as_str().into(),
             source,
-            lat: p.destination.endpoint.lat,
-            lon: p.destination.endpoint.lon,
+            lat: ll[1],
+            lon: ll[0],
             at_km: round(total.km, 2),
         });
         basis_note("unloading at destination", "handling", basis, &mut notes);
@@ -464,6 +537,15 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
             "transfer",
             format!("unloading from {}", dest_access.layer),
         ));
+        if drive.km > 0.0 {
+            let mut l = start_leg(LinkClass::Road, arrival, cursor);
+            l.geometry
+                .push([p.destination.endpoint.lon, p.destination.endpoint.lat]);
+            l.parts = drive.clone();
+            l.countries = vec![p.destination.country.to_string()];
+            total.add(&drive);
+            close_leg(&mut Some(l), dest_name.clone(), &mut legs, &mut modes);
+        }
     } else {
         if let Some(l) = leg.as_mut() {
             l.parts.add(&dest_access.parts);

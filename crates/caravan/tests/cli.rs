@@ -130,7 +130,20 @@ fn almaty_to_urumqi_by_rail_changes_gauge_at_the_chinese_border() {
         .unwrap()
         .iter()
         .any(|t| t["kind"] == "gauge_change"));
-    assert!(modes(r).iter().all(|m| m == "rail"));
+    // Rail only, but the drive to and from the rail terminals is its own short road leg, so
+    // the legs add up to the route's distance.
+    let legs = r["legs"].as_array().unwrap();
+    for (i, l) in legs.iter().enumerate() {
+        if l["mode"] != "rail" {
+            assert!(i == 0 || i == legs.len() - 1, "{l}");
+            assert!(l["distance_km"].as_f64().unwrap() <= 60.0, "{l}");
+        }
+    }
+    let sum: f64 = legs
+        .iter()
+        .map(|l| l["distance_km"].as_f64().unwrap())
+        .sum();
+    assert!((sum - r["summary"]["distance_km"].as_f64().unwrap()).abs() < 0.05);
 }
 
 #[test]
