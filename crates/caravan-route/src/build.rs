@@ -269,7 +269,7 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
                 [p.origin.endpoint.lon, p.origin.endpoint.lat],
                 node_ll(start_node),
             ];
-            l.parts = drive.clone();
+            l.parts = drive;
             l.countries = vec![p.origin.country.to_string()];
             total.add(&drive);
             close_leg(&mut Some(l), at.clone(), &mut legs, &mut modes);
@@ -541,7 +541,7 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
             let mut l = start_leg(LinkClass::Road, arrival, cursor);
             l.geometry
                 .push([p.destination.endpoint.lon, p.destination.endpoint.lat]);
-            l.parts = drive.clone();
+            l.parts = drive;
             l.countries = vec![p.destination.country.to_string()];
             total.add(&drive);
             close_leg(&mut Some(l), dest_name.clone(), &mut legs, &mut modes);
