@@ -1,5 +1,10 @@
 import { defineConfig } from 'vite';
 
+// The caravan server the dev server and `vite preview` proxy /v1 and /health to:
+// CARAVAN_API=http://127.0.0.1:8097 npx vite preview --port 4173
+const api = process.env.CARAVAN_API || 'http://127.0.0.1:8080';
+const proxy = { '/v1': api, '/health': api };
+
 // The built dist/ is committed and embedded into the caravan binary, so keep it
 // small and deterministic: no source maps, no public/ copying, one JS entry.
 export default defineConfig({
@@ -15,16 +20,9 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    // `caravan serve --addr 127.0.0.1:8080` during development.
-    proxy: {
-      '/v1': 'http://127.0.0.1:8080',
-      '/health': 'http://127.0.0.1:8080',
-    },
+    proxy,
   },
   preview: {
-    proxy: {
-      '/v1': 'http://127.0.0.1:8080',
-      '/health': 'http://127.0.0.1:8080',
-    },
+    proxy,
   },
 });

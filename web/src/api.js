@@ -85,3 +85,18 @@ export const listBcps = () => request('GET', '/v1/bcps');
 export const listScenarios = () => request('GET', '/v1/scenarios');
 export const saveScenario = (sc) => request('POST', '/v1/scenarios', { body: sc });
 export const deleteScenario = (id) => request('DELETE', `/v1/scenarios/${encodeURIComponent(id)}`);
+
+/* ---------- landed cost ---------- */
+
+export const searchHs = (q, limit = 8, signal) => request('GET', '/v1/hs', { query: { q, limit }, signal });
+
+/**
+ * POST /v1/cost. `route` = {from, to, modes} plans the freight on the server (then
+ * body.weight_kg is required); null sends the body as is.
+ */
+export const postCost = (body, route, signal) =>
+  request('POST', '/v1/cost', {
+    query: route ? { route_from: route.from, route_to: route.to, route_modes: route.modes } : undefined,
+    body,
+    signal,
+  });

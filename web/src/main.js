@@ -9,6 +9,7 @@ import {
   renderScenarioRows, renderComparison, renderLegend, bcpFromCatalog,
 } from './ui.js';
 import { esc } from './format.js';
+import { initCost, onRouteChanged, restoreWithoutRoute } from './cost.js';
 
 // Test hooks (see tests/e2e.mjs): tests wait on these instead of on timing.
 const hooks = (window.__caravan = {
@@ -16,6 +17,7 @@ const hooks = (window.__caravan = {
   lastResponse: null,
   scenarioResponse: null,
   compareBase: null,
+  costResponse: null,
   lastError: null,
   routing: false,
   comparing: false,
@@ -116,12 +118,14 @@ async function doRoute({ autoCompare = false } = {}) {
     hooks.compareBase = null;
     scenarioProfile = null;
     onRouteResponse(resp);
+    onRouteChanged(); // freight for the landed cost comes from this route
     if (autoCompare && (scenarioFromState(state) || state.scenario)) await doCompare();
   } catch (e) {
     if (e.name === 'AbortError') return;
     hooks.lastError = { code: e.code, message: e.message, status: e.status };
     hooks.lastResponse = null;
     clearResults();
+    onRouteChanged({ recompute: false });
     showMessage(e, 'error', (sug) => {
       // Replace whichever input held the unknown name.
       const bad = [inputs.origin, inputs.destination].find((i) => e.message.includes(`\`${i.value.trim()}\``)) || inputs.origin;
@@ -423,6 +427,7 @@ function openPane(which) {
 
 function boot() {
   fillForm();
+  initCost(state, hooks);
   renderLegend();
   setPickMode(null);
 
@@ -488,6 +493,7 @@ function boot() {
 
   refreshSaved();
   if (state.from && state.to) doRoute({ autoCompare: true });
+  else restoreWithoutRoute();
 }
 
 boot();

@@ -10,6 +10,17 @@
 //   close             comma list of BCP ids closed in the scenario
 //   wait              comma list of `bcpId=hours` clearance-time changes
 //   scenario          id of a saved scenario applied in the comparison
+// Landed-cost panel (written only while an HS code is set):
+//   hs                HS code (2-10 digits)
+//   val, cur          invoice value and its currency
+//   inco              Incoterm (EXW, FCA, FOB, ...)
+//   kg                gross weight in kg (absent = the route's cargo tonnes x 1000)
+//   ship              commercial | postal_parcel | express_parcel
+//   date              declaration date YYYY-MM-DD (absent = today)
+//   ins               insurance in USD
+//   rf=0              do not take the freight from the route (then co, cd, fr apply)
+//   co, cd, fr        origin / destination country (ISO alpha-2), freight in USD
+//   pref=0            do not claim a trade preference
 
 export const DEFAULTS = Object.freeze({
   from: '',
@@ -23,10 +34,36 @@ export const DEFAULTS = Object.freeze({
   close: [],
   wait: {},
   scenario: '',
+  hs: '',
+  val: null,
+  cur: 'USD',
+  inco: 'FOB',
+  kg: null,
+  ship: 'commercial',
+  date: '',
+  ins: null,
+  rf: true,
+  co: '',
+  cd: '',
+  fr: null,
+  pref: true,
 });
+
+export const CURRENCIES = ['USD', 'EUR', 'CNY', 'RUB', 'KZT', 'UZS', 'KGS', 'TJS', 'TMT', 'PKR', 'INR', 'AFN', 'IRR', 'TRY', 'AZN', 'GEL', 'AMD', 'BYN', 'MNT'];
+export const INCOTERMS = ['EXW', 'FCA', 'FOB', 'CFR', 'CPT', 'CIF', 'CIP', 'DAP', 'DPU', 'DDP'];
+export const SHIPMENTS = ['commercial', 'postal_parcel', 'express_parcel'];
 
 const OPTIMIZE = ['generalized', 'fastest', 'cheapest', 'greenest'];
 const MODES = ['road', 'rail', 'sea'];
+
+/** A positive-or-zero number or null (absent, blank or bad). */
+function optNum(v, max = 1e13) {
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 && n <= max ? n : null;
+}
+
+const iso2 = (v) => (/^[A-Za-z]{2}$/.test((v || '').trim()) ? v.trim().toUpperCase() : '');
 
 function num(v, fallback, min, max) {
   const n = Number(v);
@@ -60,6 +97,19 @@ export function readUrlState(search = window.location.search) {
     close: (p.get('close') || '').split(',').map((s) => s.trim()).filter(Boolean),
     wait,
     scenario: p.get('scenario') || '',
+    hs: (p.get('hs') || '').trim().slice(0, 20),
+    val: optNum(p.get('val')),
+    cur: CURRENCIES.includes((p.get('cur') || '').toUpperCase()) ? p.get('cur').toUpperCase() : DEFAULTS.cur,
+    inco: INCOTERMS.includes((p.get('inco') || '').toUpperCase()) ? p.get('inco').toUpperCase() : DEFAULTS.inco,
+    kg: optNum(p.get('kg'), 1e9),
+    ship: SHIPMENTS.includes(p.get('ship')) ? p.get('ship') : DEFAULTS.ship,
+    date: /^\d{4}-\d{2}-\d{2}$/.test(p.get('date') || '') ? p.get('date') : '',
+    ins: optNum(p.get('ins')),
+    rf: p.get('rf') !== '0',
+    co: iso2(p.get('co')),
+    cd: iso2(p.get('cd')),
+    fr: optNum(p.get('fr')),
+    pref: p.get('pref') !== '0',
   };
 }
 
@@ -78,6 +128,21 @@ export function writeUrlState(s) {
   const waits = Object.entries(s.wait || {}).map(([id, h]) => `${id}=${h}`);
   if (waits.length) p.set('wait', waits.join(','));
   if (s.scenario) p.set('scenario', s.scenario);
+  if (s.hs) {
+    p.set('hs', s.hs);
+    if (s.val !== null && s.val !== undefined) p.set('val', String(s.val));
+    if (s.cur && s.cur !== DEFAULTS.cur) p.set('cur', s.cur);
+    if (s.inco && s.inco !== DEFAULTS.inco) p.set('inco', s.inco);
+    if (s.kg !== null && s.kg !== undefined) p.set('kg', String(s.kg));
+    if (s.ship && s.ship !== DEFAULTS.ship) p.set('ship', s.ship);
+    if (s.date) p.set('date', s.date);
+    if (s.ins !== null && s.ins !== undefined) p.set('ins', String(s.ins));
+    if (!s.rf) p.set('rf', '0');
+    if (s.co) p.set('co', s.co);
+    if (s.cd) p.set('cd', s.cd);
+    if (s.fr !== null && s.fr !== undefined) p.set('fr', String(s.fr));
+    if (!s.pref) p.set('pref', '0');
+  }
   const qs = p.toString();
   const url = `${window.location.pathname}${qs ? `?${qs}` : ''}${window.location.hash}`;
   window.history.replaceState(null, '', url);

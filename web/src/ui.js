@@ -10,11 +10,24 @@ export const isCoord = (s) => COORD_RE.test(s || '');
 
 /* ---------- autocomplete ---------- */
 
+const placeItem = {
+  items: (res) => (res && res.places) || [],
+  html: (p) => {
+    const alias = p.matched && p.matched !== p.name ? ` <span class="ac-alias">(${esc(p.matched)})</span>` : '';
+    return `<span class="ac-name">${esc(p.name)}</span>${alias}<span class="ac-meta">${esc(p.country)} &middot; ${esc(p.kind || '')} &middot; ${esc(p.id)}</span>`;
+  },
+  testid: 'suggestion',
+  data: (p) => ({ placeId: p.id }),
+  skip: isCoord,
+};
+
 /**
- * Attach place autocomplete to an input. `search(q, signal)` returns places;
- * `onPick(place)` is called on click or Enter. Debounced so typing doesn't flood the server.
+ * Attach autocomplete to an input. `search(q, signal)` returns the server's answer;
+ * `onPick(item)` is called on click or Enter. Debounced so typing doesn't flood the server.
+ * `opts` (default: places) = {items(res) -> list, html(item), testid, data(item) -> dataset, skip(q)}.
  */
-export function setupAutocomplete(input, list, search, onPick) {
+export function setupAutocomplete(input, list, search, onPick, opts = {}) {
+  const kind = { ...placeItem, ...opts };
   let timer = null;
   let ctrl = null;
   let items = [];
@@ -45,10 +58,9 @@ export function setupAutocomplete(input, list, search, onPick) {
       const li = document.createElement('li');
       li.id = `${list.id}-${i}`;
       li.setAttribute('role', 'option');
-      li.dataset.testid = 'suggestion';
-      li.dataset.placeId = p.id;
-      const alias = p.matched && p.matched !== p.name ? ` <span class="ac-alias">(${esc(p.matched)})</span>` : '';
-      li.innerHTML = `<span class="ac-name">${esc(p.name)}</span>${alias}<span class="ac-meta">${esc(p.country)} &middot; ${esc(p.kind || '')} &middot; ${esc(p.id)}</span>`;
+      li.dataset.testid = kind.testid;
+      Object.assign(li.dataset, kind.data(p));
+      li.innerHTML = kind.html(p);
       // mousedown, not click: click fires after the input's blur has closed the list.
       li.addEventListener('mousedown', (e) => {
         e.preventDefault();
@@ -65,7 +77,7 @@ export function setupAutocomplete(input, list, search, onPick) {
   input.addEventListener('input', () => {
     clearTimeout(timer);
     const q = input.value.trim();
-    if (q.length < 2 || isCoord(q)) {
+    if (q.length < 2 || kind.skip(q)) {
       items = [];
       close();
       return;
@@ -76,7 +88,7 @@ export function setupAutocomplete(input, list, search, onPick) {
       try {
         const res = await search(q, ctrl.signal);
         if (input.value.trim() !== q) return; // stale answer
-        items = (res && res.places) || [];
+        items = kind.items(res);
         render();
       } catch (e) {
         if (e.name !== 'AbortError') {

@@ -239,7 +239,65 @@ async function main() {
     await page.waitForFunction(() => !window.__caravan.comparing && window.__caravan.scenarioResponse);
     log('reload reproduces the route and the scenario comparison');
 
-    // 10. errors are shown plainly
+    // 10. landed cost with the freight from the route
+    await page.getByTestId('cost-toggle').click();
+    const hsInput = page.getByTestId('cost-hs');
+    await hsInput.waitFor({ state: 'visible' });
+    await hsInput.click();
+    await hsInput.fill('');
+    await hsInput.pressSequentially('cotton t-shirts', { delay: 30 });
+    const hsOption = page.locator('#cost-hs-list li[data-code="610910"]');
+    await hsOption.waitFor({ state: 'visible' });
+    await hsOption.click();
+    assert((await hsInput.inputValue()) === '610910', `HS input shows ${await hsInput.inputValue()}`);
+    log('picked HS 610910 from the autocomplete for "cotton t-shirts"');
+    await page.getByTestId('cost-value').fill('20000');
+    assert(await page.getByTestId('cost-from-route').isChecked(), 'freight from the route is on by default');
+    const kg = await page.getByTestId('cost-weight').inputValue();
+    assert(Number(kg) > 0, `weight defaults from the route's tonnes: ${kg}`);
+    await page.getByTestId('cost-compute').click();
+    await page.waitForFunction(() => !window.__caravan.costing && (window.__caravan.costResponse || window.__caravan.costError));
+    const cost = await page.evaluate(() => ({ err: window.__caravan.costError, resp: window.__caravan.costResponse }));
+    assert(!cost.err, `cost failed: ${JSON.stringify(cost.err)}`);
+    const kinds = cost.resp.lines.map((l) => l.kind);
+    for (const k of ['goods', 'freight', 'duty', 'vat']) assert(kinds.includes(k), `cost lines include ${k}: ${kinds}`);
+    const costResult = page.getByTestId('cost-result');
+    await costResult.waitFor({ state: 'visible' });
+    const totalText = await costResult.getByTestId('cost-total').innerText();
+    assert(/USD\s*[\d,]+/.test(totalText), `cost total shown: ${totalText}`);
+    assert((await costResult.locator('tr[data-testid=cost-line][data-kind=duty]').count()) > 0, 'duty line shown');
+    assert((await costResult.locator('tr[data-testid=cost-line][data-kind=vat]').count()) > 0, 'VAT line shown');
+    await costResult.getByTestId('cost-duty-basis').waitFor({ state: 'visible' });
+    const costQs = new URL(page.url()).searchParams;
+    assert(costQs.get('hs') === '610910' && costQs.get('val') === '20000', `cost inputs in the URL: ${page.url()}`);
+    log(`landed cost ${cost.resp.origin} -> ${cost.resp.destination}: ${totalText.replace(/\s+/g, ' ')} (${kinds.join(', ')})`);
+    await costResult.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(outDir, 'cost.png') });
+    log('screenshot test-output/cost.png');
+
+    // The link restores the cost panel and recomputes it once the route is in.
+    await page.goto(page.url());
+    await page.waitForFunction(() => window.__caravan && window.__caravan.lastResponse && !window.__caravan.costing && (window.__caravan.costResponse || window.__caravan.costError));
+    const restored = await page.evaluate(() => ({ err: window.__caravan.costError, hs: window.__caravan.costResponse && window.__caravan.costResponse.goods.hs }));
+    assert(!restored.err && restored.hs === '610910', `reloaded cost: ${JSON.stringify(restored)}`);
+    assert((await page.getByTestId('cost-hs').inputValue()) === '610910' && (await page.getByTestId('cost-value').inputValue()) === '20000', 'cost inputs restored');
+    await page.getByTestId('cost-result').waitFor({ state: 'visible' });
+    log('reload restores and recomputes the landed cost');
+
+    // 11. a bad HS code gives a clear error
+    await page.getByTestId('cost-hs').fill('999999');
+    await page.getByTestId('cost-compute').click();
+    const costError = page.getByTestId('cost-error');
+    await costError.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => !window.__caravan.costing && window.__caravan.costError);
+    const costErrText = await costError.innerText();
+    assert(/999999/.test(costErrText) && /HS code/i.test(costErrText), `HS error message: ${costErrText}`);
+    assert(await page.getByTestId('cost-result').isHidden(), 'no stale result next to the error');
+    assert((await page.evaluate(() => window.__caravan.costError.code)) === 'unknown_hs_code', 'error code unknown_hs_code');
+    log(`unknown HS code: ${costErrText.replace(/\s+/g, ' ')}`);
+
+    // 12. errors are shown plainly
     await page.goto(`${base}/?from=Tashkentt&to=Karachi&modes=road`);
     const msg = page.getByTestId('message');
     await msg.waitFor({ state: 'visible' });
