@@ -19,6 +19,8 @@ pub struct CostEngine {
     data: CostData,
     /// A user's national schedule, consulted before the curated lines.
     user_lines: Vec<DutyLine>,
+    /// Countries with import tax data, for the "no data" error.
+    importers: Vec<String>,
 }
 
 /// A duty rate candidate and where it came from.
@@ -106,6 +108,7 @@ impl Fx<'_> {
 impl CostEngine {
     pub fn new(data: CostData) -> CostEngine {
         CostEngine {
+            importers: data.importers(),
             data,
             user_lines: Vec::new(),
         }
@@ -463,7 +466,7 @@ impl CostEngine {
                     })
                     .collect(),
             })?;
-        let covered = self.data.importers();
+        let covered = &self.importers;
         let valuation = self
             .data
             .valuation
@@ -472,7 +475,7 @@ impl CostEngine {
             .filter(|_| covered.contains(&dest))
             .ok_or_else(|| CostError::NoData {
                 country: dest.clone(),
-                covered: covered.clone(),
+                covered: covered.to_vec(),
             })?;
 
         let mut fx = Fx {

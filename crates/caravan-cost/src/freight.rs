@@ -1,8 +1,57 @@
 //! Freight for the landed cost, taken from a Caravan route.
 
-use caravan_route::{Route, RouteResponse};
+use caravan_net::Layer;
+use caravan_route::{Location, Route, RouteRequest, RouteResponse};
 
-use crate::request::Transport;
+use crate::data::FxRate;
+use crate::error::CostError;
+use crate::request::{CostRequest, Transport};
+
+/// Why a parcel's freight from a route is only indicative.
+const PARCEL_FREIGHT_CAVEAT: &str = "the route's freight is a share of full-load transport; \
+                                     postage or courier rates for a parcel differ";
+
+/// The route whose cost is the freight of `cost`: its tonnage from the weight, its value of
+/// time from the goods value (converted with `fx`).
+pub fn freight_route_request(
+    cost: &CostRequest,
+    from: Location,
+    to: Location,
+    modes: Vec<Layer>,
+    fx: &[FxRate],
+) -> Result<RouteRequest, CostError> {
+    let weight = cost.weight_kg.ok_or_else(|| {
+        CostError::InvalidRequest(
+            "freight from a route needs the weight in kg (it sets the tonnage)".to_owned(),
+        )
+    })?;
+    let value_usd = fx
+        .iter()
+        .find(|r| r.currency.eq_ignore_ascii_case(&cost.currency))
+        .map_or(cost.value, |r| cost.value / r.per_usd);
+    Ok(RouteRequest {
+        from,
+        to,
+        modes,
+        cargo_tonnes: (weight / 1000.0).max(0.001),
+        cargo_value_usd: if value_usd.is_finite() {
+            value_usd.max(0.0)
+        } else {
+            0.0
+        },
+        ..RouteRequest::default()
+    })
+}
+
+/// Puts the best route's freight into `cost`, keeping the insurance it gave; returns a caveat
+/// to show with the result, if any.
+pub fn use_route_freight(cost: &mut CostRequest, resp: &RouteResponse) -> Option<&'static str> {
+    let insurance = cost.transport.insurance_usd;
+    let destination = cost.destination.trim().to_ascii_uppercase();
+    cost.transport = transport_from_route(resp, &resp.routes[0], &destination);
+    cost.transport.insurance_usd = insurance;
+    cost.shipment.is_parcel().then_some(PARCEL_FREIGHT_CAVEAT)
+}
 
 /// The transport figures of a route: its line haul and transfers as freight, its border fees
 /// separately, and the cost accumulated before the crossing into `destination` (what a CIF

@@ -109,14 +109,6 @@ impl Nomenclature {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     pub fn get(&self, code: &str) -> Option<&HsEntry> {
         self.by_code.get(code).map(|&i| &self.entries[i])
     }

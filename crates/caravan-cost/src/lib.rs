@@ -16,6 +16,6 @@ pub use data::{files, read_duty_lines, CostData, Duty, DutyLine, FxRate, Quantit
 pub use date::{Date, Validity};
 pub use engine::CostEngine;
 pub use error::{CostError, HsSuggestion};
-pub use freight::transport_from_route;
+pub use freight::{freight_route_request, transport_from_route, use_route_freight};
 pub use hs::{HsEntry, HsMatch, Nomenclature};
 pub use request::*;

@@ -457,51 +457,21 @@ pub async fn cost(
     let mut notes = Vec::new();
     match (&p.route_from, &p.route_to) {
         (Some(from), Some(to)) => {
-            let weight = req.weight_kg.ok_or_else(|| {
-                ApiError::bad_request(
-                    "freight from a route needs `weight_kg` (it sets the tonnage)",
-                )
-            })?;
             let mut modes = Vec::new();
             for m in split_list(&p.route_modes) {
                 modes.push(Layer::parse(&m).ok_or_else(|| {
                     ApiError::bad_request(format!("unknown mode `{m}`: use road, rail or sea"))
                 })?);
             }
-            let value_usd = s
-                .cost
-                .data()
-                .fx
-                .iter()
-                .find(|r| r.currency.eq_ignore_ascii_case(&req.currency))
-                .map_or(req.value, |r| req.value / r.per_usd);
-            let route_req = RouteRequest {
-                from: Location::parse(from),
-                to: Location::parse(to),
+            let route_req = caravan_cost::freight_route_request(
+                &req,
+                Location::parse(from),
+                Location::parse(to),
                 modes,
-                cargo_tonnes: (weight / 1000.0).max(0.001),
-                cargo_value_usd: if value_usd.is_finite() {
-                    value_usd.max(0.0)
-                } else {
-                    0.0
-                },
-                ..RouteRequest::default()
-            };
+                &s.cost.data().fx,
+            )?;
             let resp = compute_route(&s, route_req).await?;
-            let insurance = req.transport.insurance_usd;
-            req.transport = caravan_cost::transport_from_route(
-                &resp,
-                &resp.routes[0],
-                &req.destination.trim().to_ascii_uppercase(),
-            );
-            req.transport.insurance_usd = insurance;
-            if req.shipment.is_parcel() {
-                notes.push(
-                    "the route's freight is a share of full-load transport; postage or courier \
-                     rates for a parcel differ"
-                        .to_owned(),
-                );
-            }
+            notes.extend(caravan_cost::use_route_freight(&mut req, &resp).map(str::to_owned));
         }
         (None, None) => {}
         _ => {

@@ -43,7 +43,6 @@ pub struct StoredScenario {
 }
 
 pub struct ScenarioStore {
-    path: PathBuf,
     conn: Mutex<Connection>,
 }
 
@@ -78,13 +77,8 @@ impl ScenarioStore {
             )?;
         }
         Ok(ScenarioStore {
-            path: path.to_path_buf(),
             conn: Mutex::new(conn),
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     fn with_conn<T>(

@@ -7,7 +7,7 @@ use caravan_cost::{
     ShipmentKind, Transport,
 };
 use caravan_net::{Country, Layer, PlaceIndex};
-use caravan_route::{Location, RouteRequest, Router};
+use caravan_route::{Location, Router};
 use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use serde_json::json;
@@ -200,50 +200,7 @@ pub fn cost(dir: &Path, a: CostArgs) -> Result<(), Failure> {
     }
     let engine = load_engine(dir, a.tariff.as_deref(), &destination)?;
 
-    let mut transport = Transport {
-        freight_usd: a.freight_usd,
-        freight_to_border_usd: a.freight_to_border_usd,
-        insurance_usd: a.insurance_usd,
-        ..Transport::default()
-    };
-    let mut notes = Vec::new();
-    if a.route {
-        let weight = a.weight_kg.ok_or_else(|| {
-            bad_input("--route needs --weight-kg (freight depends on the tonnage)".to_owned())
-        })?;
-        let mut modes = Vec::new();
-        for m in &a.modes {
-            modes.push(Layer::parse(m).ok_or_else(|| bad_input(format!("unknown mode `{m}`")))?);
-        }
-        let value_usd = engine
-            .data()
-            .fx
-            .iter()
-            .find(|r| r.currency.eq_ignore_ascii_case(&a.currency))
-            .map_or(a.value, |r| a.value / r.per_usd);
-        let router = Router::new(load(dir)?);
-        let req = RouteRequest {
-            from: Location::parse(&a.from),
-            to: Location::parse(&a.to),
-            modes,
-            cargo_tonnes: (weight / 1000.0).max(0.001),
-            cargo_value_usd: value_usd.max(0.0),
-            ..RouteRequest::default()
-        };
-        let resp = router
-            .route(&req)
-            .map_err(|e| bad_input(format!("--route: {e}")))?;
-        transport = caravan_cost::transport_from_route(&resp, &resp.routes[0], &destination);
-        transport.insurance_usd = a.insurance_usd;
-        if shipment.is_parcel() {
-            notes.push(
-                "the route's freight is a share of full-load transport; postage or courier \
-                 rates for a parcel differ"
-                    .to_owned(),
-            );
-        }
-    }
-    let req = CostRequest {
+    let mut req = CostRequest {
         hs: a.hs,
         value: a.value,
         currency: a.currency,
@@ -256,10 +213,35 @@ pub fn cost(dir: &Path, a: CostArgs) -> Result<(), Failure> {
         quantity: a.quantity,
         litres: a.litres,
         engine_cm3: a.engine_cm3,
-        transport,
+        transport: Transport {
+            freight_usd: a.freight_usd,
+            freight_to_border_usd: a.freight_to_border_usd,
+            insurance_usd: a.insurance_usd,
+            ..Transport::default()
+        },
         claim_preference: !a.no_preference,
         fx,
     };
+    let mut notes = Vec::new();
+    if a.route {
+        let mut modes = Vec::new();
+        for m in &a.modes {
+            modes.push(Layer::parse(m).ok_or_else(|| bad_input(format!("unknown mode `{m}`")))?);
+        }
+        let route_req = caravan_cost::freight_route_request(
+            &req,
+            Location::parse(&a.from),
+            Location::parse(&a.to),
+            modes,
+            &engine.data().fx,
+        )
+        .map_err(cost_failure)?;
+        let router = Router::new(load(dir)?);
+        let resp = router
+            .route(&route_req)
+            .map_err(|e| bad_input(format!("--route: {e}")))?;
+        notes.extend(caravan_cost::use_route_freight(&mut req, &resp).map(str::to_owned));
+    }
     let mut result = engine.compute(&req).map_err(cost_failure)?;
     result.warnings.extend(notes);
     match a.format {
