@@ -61,8 +61,28 @@ BCP_MATCH_KM = 40.0  # an existing border edge within this distance matches a cu
 BCP_JOIN_KM = 30.0  # a synthesized BCP link may reach this far on each side
 MIN_COMPONENT_FOR_JOIN = 50  # do not join a BCP to a tiny fragment of the graph
 SAME_CROSSING_KM = 25.0  # border edges this close to a curated crossing are part of it
-HEAL_GAP_KM = 10.0  # rail fragments of one country closer than this are one line broken in OSM
-HEAL_MIN_NODES = 20
+# Rail fragments of one country whose line ends lie closer than this are one line broken in
+# OSM (ways not sharing a node at stations and yards). 12 km: the distribution of gaps between a
+# line end and the nearest node of another fragment of the same country has its mass under
+# 12 km and a long flat tail after it (BUILD_REPORT.md lists every join with its length).
+HEAL_GAP_KM = 12.0
+# A patch waypoint (a station) snaps to an existing node this close; otherwise it is a new node.
+PATCH_SNAP_KM = 3.0
+# A patch section is added only where the graph has no path between its ends shorter than
+# this multiple of the section's length: patches fill gaps, they never replace existing lines.
+PATCH_EXISTING_FACTOR = 1.5
+# Border-free road or rail pieces shorter than this, lying between two border edges, are
+# slivers of a line that hugs the border (Natural Earth boundary lines cut it several times):
+# they join the neighbouring country so that one passage crosses the border once.
+SLIVER_KM = 25.0
+# Stations (OSM railway=station) and big places keep their nearest rail node through the
+# degree-2 contraction, so that routes start and end at real stations.
+STATION_KEEP_KM = 2.0
+# A seaport further than this from the MARNET lanes gets an approach lane to the nearest vertex.
+PORT_APPROACH_KM = 2.0
+# The Volga-Don basin, where MARNET's "sea" lanes are rivers and canals.
+VOLGA_DON_BBOX = (36.0, 45.8, 52.0, 60.0)
+INLAND_DEPTH_KM = 8.0
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -151,6 +171,32 @@ class Countries:
             pi2, gi2 = self.tree.query_nearest(pts[missing], max_distance=0.25, all_matches=False)
             out[missing[pi2]] = np.asarray(self.codes, dtype=object)[gi2]
         return out
+
+
+def load_stations():
+    """Named railway stations of OpenStreetMap (ODbL) for 9 countries, as (lat, lon)."""
+    out = []
+    for f in sorted((SHARED / "rail" / "osm_overpass_njfinney" / "stations").glob("*.json.gz")):
+        with gzip.open(f) as fh:
+            for r in json.load(fh):
+                if r.get("type") == "station" and in_bbox(r["lat"], r["lon"], LAND_BBOX):
+                    out.append((r["lat"], r["lon"]))
+    return out
+
+
+def load_big_places():
+    """Natural Earth populated places of 50,000 or more inside the area, as (lat, lon)."""
+    with gzip.open(SHARED / "ne_10m_populated_places_simple.json.gz") as f:
+        fc = json.load(f)
+    out = []
+    for feat in fc["features"]:
+        p = feat["properties"]
+        la, lo = p.get("latitude"), p.get("longitude")
+        if la is None or lo is None:
+            lo, la = feat["geometry"]["coordinates"][:2]
+        if (p.get("pop_max") or 0) >= 50_000 and in_bbox(la, lo, LAND_BBOX):
+            out.append((la, lo))
+    return out
 
 
 def read_curated_bcps(path):
@@ -263,30 +309,59 @@ class LandLayer:
 
     # --- gaps ---------------------------------------------------------------------------
     def heal_gaps(self):
-        """Joins fragments of one country's network whose ends lie within HEAL_GAP_KM: the
-        OSM-derived graph breaks lines at stations and yards where ways are not connected."""
+        """Joins fragments of one country's network where a line end lies within HEAL_GAP_KM
+        of another fragment: the OSM-derived graph breaks lines at stations and yards where
+        ways do not share a node. Fragments are taken without border edges: a piece of the
+        Kazakh network that reaches the rest only through Uzbekistan is still a broken line
+        (this is what cut Shymkent-Arys from Taraz before)."""
         from scipy.spatial import cKDTree
 
-        comp, sizes = self.components()
+        n = len(self.lat)
+        adj = collections.defaultdict(list)
+        for (u, v) in self.edges:
+            if self.country[u] == self.country[v]:
+                adj[u].append(v)
+                adj[v].append(u)
+        comp = np.full(n, -1)
+        sizes = []
+        for s0 in range(n):
+            if comp[s0] >= 0:
+                continue
+            comp[s0] = len(sizes)
+            stack, size = [s0], 0
+            while stack:
+                x = stack.pop()
+                size += 1
+                for y in adj[x]:
+                    if comp[y] < 0:
+                        comp[y] = comp[s0]
+                        stack.append(y)
+            sizes.append(size)
+        self.report.append(
+            f"- {self.name}: {sum(1 for s_ in sizes if s_ >= 2):,} fragments of two nodes or more "
+            f"before joining (border edges excluded)"
+        )
+        degree = collections.Counter()
+        for (u, v) in self.edges:
+            degree[u] += 1
+            degree[v] += 1
         xyz = np.column_stack([
             np.cos(np.radians(self.lat)) * np.cos(np.radians(self.lon)),
             np.cos(np.radians(self.lat)) * np.sin(np.radians(self.lon)),
             np.sin(np.radians(self.lat)),
         ])
-        big = np.array([sizes[c] >= HEAL_MIN_NODES for c in comp])
-        tree = cKDTree(xyz[big])
-        big_idx = np.nonzero(big)[0]
+        tree = cKDTree(xyz)
         radius = HEAL_GAP_KM / bn_radius()
+        ends = [i for i in range(n) if degree[i] <= 1 and self.country[i]]
         best = {}
-        for i, j in tree.query_pairs(radius):
-            u, v = big_idx[i], big_idx[j]
-            if comp[u] == comp[v] or self.country[u] != self.country[v] or not self.country[u]:
-                continue
-            key = (min(comp[u], comp[v]), max(comp[u], comp[v]))
-            d = haversine_km(self.lat[u], self.lon[u], self.lat[v], self.lon[v])
-            if key not in best or d < best[key][0]:
-                best[key] = (d, u, v)
-        # Join greedily, nearest first, with a union-find so each pair of fragments joins once.
+        for i, near in zip(ends, tree.query_ball_point(xyz[ends], radius)):
+            for j in near:
+                if comp[j] == comp[i] or self.country[j] != self.country[i]:
+                    continue
+                key = (min(comp[i], comp[j]), max(comp[i], comp[j]))
+                d = haversine_km(self.lat[i], self.lon[i], self.lat[j], self.lon[j])
+                if key not in best or d < best[key][0]:
+                    best[key] = (d, i, j)
         parent = {}
 
         def find(x):
@@ -296,17 +371,184 @@ class LandLayer:
             return x
 
         joins = collections.Counter()
+        hist = collections.Counter()
         for (ca, cb), (d, u, v) in sorted(best.items(), key=lambda kv: kv[1][0]):
             if find(ca) == find(cb):
                 continue
             parent[find(ca)] = find(cb)
             key = (min(u, v), max(u, v))
+            # The gap is bridged by a straight link x 1.2 (the detour factor used for every
+            # synthesized link; stated in data/README.md).
             self.edges[key] = round(max(d, 0.05) * 1.2, 3)
             joins[self.country[u]] += 1
+            hist[min(int(d // 2) * 2, 10)] += 1
         self.report.append(
-            f"- {self.name}: healed {sum(joins.values())} gaps under {HEAL_GAP_KM:.0f} km between fragments "
-            f"of one country's network ({', '.join(f'{k} {v}' for k, v in sorted(joins.items()))})"
+            f"- {self.name}: joined {sum(joins.values())} gaps under {HEAL_GAP_KM:.0f} km between a line end "
+            f"and another fragment of the same country ({', '.join(f'{k} {v}' for k, v in sorted(joins.items()))}); "
+            "gap lengths: " + ", ".join(f"{k}-{k + 2} km {v}" for k, v in sorted(hist.items()))
         )
+
+    # --- patches --------------------------------------------------------------------------
+    def add_patches(self, patches, countries):
+        """Adds the curated network patches of this layer (data/curated/network_patches.csv):
+        lines through real stations with a published length. A section between two waypoints
+        is added only where the graph has no path between them shorter than
+        PATCH_EXISTING_FACTOR x its length, so patches fill gaps and never shadow real lines."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        rows = [p for p in patches if p["mode"] == self.name]
+        lines = [f"\n### {self.name}: network patches\n",
+                 "| patch | status | sections added / already in the graph | km added | length basis |",
+                 "|---|---|---|---|---|"]
+        lat, lon = list(self.lat), list(self.lon)
+        n0 = len(lat)
+        keys = list(self.edges)
+        if keys:
+            u_, v_ = zip(*keys)
+            w_ = [self.edges[k] for k in keys]
+            mat = coo_matrix((w_ + w_, (list(u_) + list(v_), list(v_) + list(u_))), shape=(n0, n0)).tocsr()
+        from scipy.spatial import cKDTree
+
+        xyz = np.column_stack([
+            np.cos(np.radians(self.lat)) * np.cos(np.radians(self.lon)),
+            np.cos(np.radians(self.lat)) * np.sin(np.radians(self.lon)),
+            np.sin(np.radians(self.lat)),
+        ])
+        tree = cKDTree(xyz)
+        added_total = 0
+        for p in rows:
+            status = p["status"].lower()
+            if not (status.startswith("operational") or status.startswith("open")):
+                lines.append(f"| {p['id']} {p['name']} | {p['status']} | not added (not in service) | - | - |")
+                continue
+            pts = []
+            for wp in p["waypoints"].split(";"):
+                name, coord = wp.rsplit("@", 1)
+                la, lo = (float(x) for x in coord.split(","))
+                pts.append((name.strip(), la, lo))
+            chords = [haversine_km(a[1], a[2], b[1], b[2]) for a, b in zip(pts, pts[1:])]
+            published = float(p["length_km"]) if p["length_km"].strip() else None
+            # Published length spread over the sections in proportion to their chords; without
+            # one, the chord x 1.2 detour factor.
+            scale = published / sum(chords) if published and sum(chords) > 0 else 1.2
+            basis = f"published {published:g} km (x{scale:.2f} of chords)" if published else "chords x 1.2 (no published length)"
+            ids = []
+            for name, la, lo in pts:
+                q = np.array([math.cos(math.radians(la)) * math.cos(math.radians(lo)),
+                              math.cos(math.radians(la)) * math.sin(math.radians(lo)),
+                              math.sin(math.radians(la))])
+                d, j = tree.query(q) if n0 else (1e9, -1)
+                fresh = [k for k in range(n0, len(lat)) if haversine_km(la, lo, lat[k], lon[k]) <= PATCH_SNAP_KM]
+                if d * bn_radius() <= PATCH_SNAP_KM:
+                    ids.append(int(j))
+                elif fresh:
+                    ids.append(fresh[0])
+                else:
+                    lat.append(la)
+                    lon.append(lo)
+                    ids.append(len(lat) - 1)
+            added, existing, km_added = 0, 0, 0.0
+            # The whole line first, over the line's own countries only: a road that exists
+            # (even if short in the graph) is not doubled by a patch; a line that only connects
+            # through a third country is a real gap.
+            if ids[0] < n0 and ids[-1] < n0 and published:
+                own = {c.strip() for c in p["countries"].split(";")}
+                if not hasattr(self, "_own_mats"):
+                    self._own_mats = {}
+                key_c = tuple(sorted(own))
+                if key_c not in self._own_mats:
+                    sel = [i for i, k in enumerate(keys) if self.country[k[0]] in own and self.country[k[1]] in own]
+                    uu = [keys[i][0] for i in sel]
+                    vv = [keys[i][1] for i in sel]
+                    ww = [w_[i] for i in sel]
+                    self._own_mats[key_c] = coo_matrix((ww + ww, (uu + vv, vv + uu)), shape=(n0, n0)).tocsr()
+                whole = dijkstra(self._own_mats[key_c], indices=ids[0], limit=published * PATCH_EXISTING_FACTOR)[ids[-1]]
+                if whole <= published * PATCH_EXISTING_FACTOR:
+                    lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | 0 / whole line ({whole:.0f} km in the graph) | 0 | {basis} |")
+                    continue
+            for (a, b), chord in zip(zip(ids, ids[1:]), chords):
+                if a == b:
+                    continue
+                # Never shorter than the straight line (the router's A* bound relies on it): a
+                # published length below the chord means the waypoints are approximate.
+                want = chord * max(scale, 1.0)
+                have = math.inf
+                if a < n0 and b < n0:
+                    have = dijkstra(mat, indices=a, limit=want * PATCH_EXISTING_FACTOR)[b]
+                if have <= want * PATCH_EXISTING_FACTOR:
+                    existing += 1
+                    continue
+                key = (min(a, b), max(a, b))
+                self.edges[key] = round(max(want, 0.05), 3)
+                added += 1
+                km_added += want
+            added_total += added
+            lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | {added} / {existing} | {km_added:.0f} | {basis} |")
+        self.lat, self.lon = np.array(lat), np.array(lon)
+        if len(lat) > n0:
+            self.country = np.concatenate([self.country, countries.of_points(self.lat[n0:], self.lon[n0:])])
+        self.report.append(f"- {self.name}: {added_total} patch sections added, {len(lat) - n0} new nodes")
+        self.patch_lines = lines
+
+    # --- slivers --------------------------------------------------------------------------
+    def absorb_slivers(self, border):
+        """Relabels short border-free pieces that lie between border edges (a road hugging the
+        border is cut several times by the boundary lines) to the neighbouring country they
+        share most border edges with, so one passage crosses once. Returns the new border."""
+        total = 0
+        for _ in range(3):
+            adj = collections.defaultdict(list)
+            for (u, v) in self.edges:
+                if self.country[u] == self.country[v]:
+                    adj[u].append(v)
+                    adj[v].append(u)
+            comp = {}
+            length = collections.Counter()
+            touched = {x for k in self.edges for x in k}
+            for s0 in sorted(touched):
+                if s0 in comp:
+                    continue
+                comp[s0] = s0
+                stack = [s0]
+                while stack:
+                    x = stack.pop()
+                    for y in adj[x]:
+                        if y not in comp:
+                            comp[y] = s0
+                            stack.append(y)
+            for (u, v), km in self.edges.items():
+                if self.country[u] == self.country[v]:
+                    length[comp[u]] += km
+            across = collections.defaultdict(collections.Counter)
+            for (u, v) in self.edges:
+                if self.country[u] != self.country[v] and self.country[u] and self.country[v]:
+                    cu, cv = comp.get(u, u), comp.get(v, v)
+                    across[cu][(cv, self.country[v])] += 1
+                    across[cv][(cu, self.country[u])] += 1
+            changed = 0
+            members = collections.defaultdict(list)
+            for x, c in comp.items():
+                members[c].append(x)
+            for c, nb in across.items():
+                # a sliver: short, and reached through two border edges or more
+                if length[c] >= SLIVER_KM or sum(nb.values()) < 2 or c not in members:
+                    continue
+                (other, country), _ = max(nb.items(), key=lambda kv: (kv[1], length[kv[0][0]]))
+                if length[other] <= length[c]:
+                    continue
+                for x in members[c]:
+                    self.country[x] = country
+                changed += 1
+            total += changed
+            if not changed:
+                break
+        self.report.append(f"- {self.name}: {total} border slivers (pieces under {SLIVER_KM:.0f} km between border edges) joined to their neighbour")
+        return {
+            k: tuple(sorted((self.country[k[0]], self.country[k[1]])))
+            for k in self.edges
+            if self.country[k[0]] and self.country[k[1]] and self.country[k[0]] != self.country[k[1]]
+        }
 
     # --- BCPs -----------------------------------------------------------------------------
     def attach_bcps(self, bcps, border):
@@ -419,6 +661,28 @@ class LandLayer:
         )
 
     # --- contraction ----------------------------------------------------------------------
+    def keep_near(self, points, max_km):
+        """Marks the nearest node of this layer to each point (within max_km) as one the
+        contraction keeps: stations and cities stay addressable after contraction."""
+        from scipy.spatial import cKDTree
+
+        if not points:
+            return 0
+        xyz = lambda la, lo: np.column_stack([
+            np.cos(np.radians(la)) * np.cos(np.radians(lo)),
+            np.cos(np.radians(la)) * np.sin(np.radians(lo)),
+            np.sin(np.radians(la)),
+        ])
+        used = {x for k in self.edges for x in k}
+        idx = np.array(sorted(used))
+        tree = cKDTree(xyz(self.lat[idx], self.lon[idx]))
+        pl = np.array([p[0] for p in points])
+        po = np.array([p[1] for p in points])
+        d, j = tree.query(xyz(pl, po))
+        keep = {int(idx[jj]) for dd, jj in zip(d, j) if dd * bn_radius() <= max_km}
+        self.keep_nodes = getattr(self, "keep_nodes", set()) | keep
+        return len(keep)
+
     def contract(self):
         """Replace chains of degree-2 nodes by one edge that keeps the chain's geometry."""
         adj = collections.defaultdict(dict)
@@ -428,6 +692,7 @@ class LandLayer:
         protected = set()
         for (u, v) in self.bcp_of_edge:
             protected.update((u, v))
+        protected |= getattr(self, "keep_nodes", set())
         keep = {x for x in adj if len(adj[x]) != 2 or x in protected}
         out = {}
         seen = set()
@@ -462,7 +727,7 @@ class LandLayer:
         return kept_nodes, out
 
 
-def build_sea(report):
+def build_sea(report, countries=None, ports=None):
     import searoute
 
     path = Path(searoute.__file__).parent / "data" / "marnet_searoute.geojson"
@@ -495,6 +760,56 @@ def build_sea(report):
             edges[key] = min(edges.get(key, km), km)
     report.append(f"- sea: {len(lat):,} MARNET vertices and {len(edges):,} segments inside the area")
 
+    # Inland waterways: MARNET carries the Volga and the Volga-Don canal as if they were sea
+    # lanes. A vertex more than INLAND_DEPTH_KM inside a land polygon of the Volga-Don basin is
+    # on a river or canal; every segment touching one is `inland_water`, its own mode (a
+    # navigation season, river-sea vessel limits), never sea.
+    inland = set()
+    if countries is not None:
+        box = [i for i in range(len(lat)) if in_bbox(lat[i], lon[i], VOLGA_DON_BBOX)]
+        for i in box:
+            pt = Point(lon[i], lat[i])
+            for gi in countries.tree.query(pt, predicate="within"):
+                poly = countries.geoms[gi]
+                depth_deg = poly.exterior.distance(pt) if poly.geom_type == "Polygon" else min(
+                    g.exterior.distance(pt) for g in poly.geoms)
+                if depth_deg * 111.0 * math.cos(math.radians(lat[i])) > INLAND_DEPTH_KM:
+                    inland.add(i)
+        # Grow the set along the lanes to the open water: a river vertex that is close to a
+        # coast (the Volga delta) but lies between river vertices is river too.
+        nbrs = collections.defaultdict(set)
+        for (u, v) in edges:
+            nbrs[u].add(v)
+            nbrs[v].add(u)
+        for _ in range(5):
+            grow = {x for x in box if x not in inland and len(nbrs[x]) == 2 and nbrs[x] <= inland}
+            if not grow:
+                break
+            inland |= grow
+    n_inland_edges = sum(1 for (u, v) in edges if u in inland or v in inland)
+    inland_km = sum(km for (u, v), km in edges.items() if u in inland or v in inland)
+    report.append(f"- sea: {len(inland)} vertices inland (Volga, Volga-Don canal, Don); {n_inland_edges} segments "
+                  f"({inland_km:,.0f} km) reclassified as inland_water")
+
+    # Approach lanes: a seaport further than PORT_APPROACH_KM from the lanes gets a straight lane
+    # (x 1.1) from the port to its nearest lane vertex (Chabahar, Jask, the Caspian berths).
+    approach = []
+    if ports:
+        arr_lat, arr_lon = np.array(lat), np.array(lon)
+        for port in ports:
+            pla, plo = float(port["lat"]), float(port["lon"])
+            d = haversine_np(pla, plo, arr_lat, arr_lon)
+            # the nearest vertex that is not on a river
+            order = [int(i) for i in np.argsort(d)[:20] if int(i) not in inland]
+            if not order or d[order[0]] <= PORT_APPROACH_KM:
+                continue
+            j = order[0]
+            u = node(plo, pla)
+            km = float(d[j]) * 1.1
+            edges[(min(u, j), max(u, j))] = km
+            approach.append(f"{port['locode']} {port['name']} {d[j]:.0f} km")
+    report.append(f"- sea: approach lanes added for {len(approach)} seaports: " + "; ".join(approach))
+
     class SeaLayer(LandLayer):
         def __init__(self):
             self.name = "sea"
@@ -504,6 +819,7 @@ def build_sea(report):
             self.bcp_of_edge = {}
             self.unlisted_rows = []
             self.country = np.full(len(lat), "", dtype=object)
+            self.inland = inland
 
     return SeaLayer()
 
@@ -525,6 +841,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", default=str(ROOT / "data" / "network"))
     ap.add_argument("--bcps", default=str(ROOT / "data" / "curated" / "bcps.csv"))
+    ap.add_argument("--patches", default=str(ROOT / "data" / "curated" / "network_patches.csv"))
     args = ap.parse_args()
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -535,10 +852,17 @@ def main():
     report.append(f"Curated BCP rows: {len(bcps)}\n")
     report.append("## Layers\n")
 
+    patches = read_curated_bcps(args.patches)
+    ports = read_curated_bcps(ROOT / "data" / "curated" / "seaports.csv")
+    stations = load_stations()
+    big_places = load_big_places()
+    report.append(f"Network patches: {len(patches)} rows; OSM stations: {len(stations):,}; "
+                  f"places kept addressable: {len(big_places):,}\n")
     layers = []
     for name, module in (("road", "world_highways"), ("rail", "world_railways")):
         g, n = load_scgraph(module)
         layer = LandLayer(name, g, n, countries, report)
+        layer.add_patches(patches, countries)
         border = layer.find_border_edges(countries)
         report.append(f"- {name}: {len(border)} edges cross a Natural Earth land boundary")
         layer.smooth_countries(border)
@@ -550,11 +874,20 @@ def main():
             if layer.country[k[0]] and layer.country[k[1]] and layer.country[k[0]] != layer.country[k[1]]
         }
         report.append(f"- {name}: {len(border)} edges join two countries after relabelling")
+        border = layer.absorb_slivers(border)
+        report.append(f"- {name}: {len(border)} border edges after joining slivers")
         layer.attach_bcps(bcps, border)
         if name == "rail":
             layer.heal_gaps()
+            kept = layer.keep_near(stations, STATION_KEEP_KM)
+            report.append(f"- rail: {kept:,} nodes kept through contraction as the nearest node of an OSM station")
+        kept = layer.keep_near(big_places, 15.0)
+        report.append(f"- {name}: {kept:,} nodes kept through contraction as the nearest node of a city of 50,000 or more")
         layers.append(layer)
-    layers.append(build_sea(report))
+    layers.append(build_sea(report, countries, ports))
+
+    for layer in layers:
+        report.extend(getattr(layer, "patch_lines", []))
 
     # Components of the rail layer after BCP joining: the national networks and how they meet.
     rail = layers[1]
@@ -582,7 +915,9 @@ def main():
             node_rows.append((new_id[old], layer.name, f"{layer.lat[old]:.5f}", f"{layer.lon[old]:.5f}", layer.country[old]))
         for (u, v), (km, bcp, geom) in sorted(edges.items()):
             cls = layer.name
-            if cls == "sea" and all(in_bbox(layer.lat[x], layer.lon[x], CASPIAN_BBOX) for x in (u, v)):
+            if cls == "sea" and (u in layer.inland or v in layer.inland):
+                cls = "inland_water"
+            elif cls == "sea" and all(in_bbox(layer.lat[x], layer.lon[x], CASPIAN_BBOX) for x in (u, v)):
                 cls = "caspian_ferry"
             # Lengths are rounded to metres; a zero would make a free link.
             edge_rows.append((new_id[u], new_id[v], cls, f"{max(km, 0.001):.3f}", bcp, encode_geometry(layer, geom)))

@@ -8,6 +8,7 @@ mod load;
 mod model;
 pub mod places;
 pub mod table;
+mod waits;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -78,6 +79,12 @@ impl Network {
             o(files::UNLISTED_BCPS)?,
             &modes,
         )?);
+        let regional = |mode: Layer| {
+            modes
+                .get(&(mode.as_str().to_owned(), "bcp_hours".to_owned()))
+                .map_or(f64::NAN, |s| s.value)
+        };
+        waits::apply_wait_defaults(&mut bcps, regional);
         let nodes = load::nodes(files::NODES, o(files::NODES)?)?;
         let bcp_index: HashMap<(String, Layer), u32> = bcps
             .iter()

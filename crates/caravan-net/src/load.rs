@@ -57,7 +57,7 @@ pub(crate) fn links(
         };
         let class = r.parse(
             "class",
-            "road, rail, sea or caspian_ferry",
+            "road, rail, sea, caspian_ferry or inland_water",
             LinkClass::parse,
         )?;
         let bcp = match r.str("bcp") {
@@ -148,6 +148,24 @@ pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {
             }
         };
         let (country_a, country_b) = (country("country_a")?, country("country_b")?);
+        let wait = [
+            r.number("wait_a_to_b_h", 0.0, 2000.0)?,
+            r.number("wait_b_to_a_h", 0.0, 2000.0)?,
+        ];
+        // "low-high" in hours; empty means the figure itself (no spread published).
+        let range = |f: &str, v: f64| -> Result<(f64, f64), DataError> {
+            let s = r.str(f);
+            if s.is_empty() {
+                return Ok((v, v));
+            }
+            let parsed = s
+                .split_once('-')
+                .and_then(|(a, b)| {
+                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+                })
+                .filter(|(a, b)| a.is_finite() && b.is_finite() && *a <= v && v <= *b);
+            parsed.ok_or_else(|| r.error(f, "expected `low-high` hours around the routed figure"))
+        };
         if country_a == country_b {
             return Err(r.error(
                 "country_b",
@@ -172,10 +190,14 @@ pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {
                 "no" | "" => Some(false),
                 _ => None,
             })?,
-            wait_hours: [
-                r.number("wait_a_to_b_h", 0.0, 2000.0)?,
-                r.number("wait_b_to_a_h", 0.0, 2000.0)?,
+            wait_hours: [wait[0], wait[1]],
+            wait_range: [
+                range("wait_a_to_b_range_h", wait[0])?,
+                range("wait_b_to_a_range_h", wait[1])?,
             ],
+            wait_measured: [false; 2],
+            wait_default_source: [None, None],
+            wait_note: r.str("wait_note").to_owned(),
             fee_usd: [
                 r.number("fee_a_to_b_usd", 0.0, 100_000.0)?,
                 r.number("fee_b_to_a_usd", 0.0, 100_000.0)?,
@@ -431,6 +453,7 @@ pub(crate) fn params(
             class(LinkClass::Rail)?,
             class(LinkClass::Sea)?,
             class(LinkClass::CaspianFerry)?,
+            class(LinkClass::InlandWater)?,
         ],
         gauge_change: transfer("gauge_change")?,
         seaport: transfer("seaport")?,
@@ -481,6 +504,10 @@ pub(crate) fn unlisted_bcps(
             gauge_change: None,
             transloading: false,
             wait_hours: [wait.value; 2],
+            wait_range: [(wait.value, wait.value); 2],
+            wait_measured: [false; 2],
+            wait_default_source: [None, None],
+            wait_note: String::new(),
             fee_usd: [fee.value; 2],
             wait_basis: Basis::RegionalDefault,
             fee_basis: Basis::RegionalDefault,

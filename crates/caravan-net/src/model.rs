@@ -99,14 +99,20 @@ pub enum LinkClass {
     Rail,
     Sea,
     CaspianFerry,
+    /// Rivers and canals (the Volga and the Volga-Don canal): river-sea vessels only, in the
+    /// navigation season; a mode a request must ask for.
+    InlandWater,
 }
 
 impl LinkClass {
-    pub const ALL: [LinkClass; 4] = [
+    /// Number of link classes (the length of per-class tables).
+    pub const COUNT: usize = 5;
+    pub const ALL: [LinkClass; LinkClass::COUNT] = [
         LinkClass::Road,
         LinkClass::Rail,
         LinkClass::Sea,
         LinkClass::CaspianFerry,
+        LinkClass::InlandWater,
     ];
 
     pub fn index(self) -> usize {
@@ -117,7 +123,7 @@ impl LinkClass {
         match self {
             LinkClass::Road => Layer::Road,
             LinkClass::Rail => Layer::Rail,
-            LinkClass::Sea | LinkClass::CaspianFerry => Layer::Sea,
+            LinkClass::Sea | LinkClass::CaspianFerry | LinkClass::InlandWater => Layer::Sea,
         }
     }
 
@@ -127,6 +133,7 @@ impl LinkClass {
             LinkClass::Rail => "rail",
             LinkClass::Sea => "sea",
             LinkClass::CaspianFerry => "caspian_ferry",
+            LinkClass::InlandWater => "inland_water",
         }
     }
 
@@ -265,8 +272,18 @@ pub struct Bcp {
     /// E.g. "1520/1435" where the gauge changes at or next to this crossing.
     pub gauge_change: Option<String>,
     pub transloading: bool,
-    /// Expected clearance hours, indexed by `Direction::index`.
+    /// Expected hours to cross both countries' posts, indexed by `Direction::index`: the
+    /// robust central figure (see `waits`).
     pub wait_hours: [f64; 2],
+    /// Plausible low and high hours per direction (CPMM years, or the comparison pool's
+    /// interquartile range for an unmeasured direction).
+    pub wait_range: [(f64, f64); 2],
+    /// Whether the direction has a measured or estimated figure of its own.
+    pub wait_measured: [bool; 2],
+    /// For an unmeasured direction: how its wait was derived.
+    pub wait_default_source: [Option<String>; 2],
+    /// Raw figures and the robust choice, as curated.
+    pub wait_note: String,
     /// Fee in USD per vehicle (truck, or wagon/container on rail), by direction.
     pub fee_usd: [f64; 2],
     pub wait_basis: Basis,
@@ -407,7 +424,7 @@ pub struct TransferParams {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Params {
     /// Indexed by `LinkClass::index`.
-    pub classes: [ClassParams; 4],
+    pub classes: [ClassParams; LinkClass::COUNT],
     pub gauge_change: TransferParams,
     pub seaport: TransferParams,
     pub caspian_port: TransferParams,

@@ -184,6 +184,7 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
     let g = &router.graph;
     let pricing = &p.pricing;
     let mut total = Parts::default();
+    let mut border_range = (0.0_f64, 0.0_f64);
     let mut legs: Vec<Leg> = Vec::new();
     let mut crossings = Vec::new();
     let mut transfers = Vec::new();
@@ -395,6 +396,20 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
                     ..Parts::default()
                 };
                 total.add(&wait);
+                let d = dir.index();
+                // A scenario that changes the wait scales its range with it.
+                let scale = if b.wait_hours[d] > 0.0 {
+                    parts.border_hours / b.wait_hours[d]
+                } else {
+                    1.0
+                };
+                let (lo, hi) = (b.wait_range[d].0 * scale, b.wait_range[d].1 * scale);
+                border_range.0 += lo;
+                border_range.1 += hi;
+                let (wait_basis, wait_source) = match &b.wait_default_source[d] {
+                    Some(s) => ("median_of_measured".to_owned(), s.clone()),
+                    None => (b.wait_basis.as_str().to_owned(), b.wait_source.clone()),
+                };
                 crossings.push(BorderCrossing {
                     id: b.id.clone(),
                     name: b.name.clone(),
@@ -403,17 +418,29 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
                     status: b.status.as_str().into(),
                     listed: b.listed,
                     wait_hours: round(parts.border_hours, 2),
+                    wait_low_hours: round(lo, 2),
+                    wait_high_hours: round(hi, 2),
                     fee_usd: round(parts.border_usd, 2),
-                    wait_basis: b.wait_basis.as_str().into(),
+                    wait_basis,
                     fee_basis: b.fee_basis.as_str().into(),
-                    wait_source: b.wait_source.clone(),
+                    wait_source,
                     fee_source: b.fee_source.clone(),
                     gauge_change,
                     lat: b.lat,
                     lon: b.lon,
                     at_km: round(total.km, 2),
                 });
-                basis_note(&b.name, "clearance time", b.wait_basis, &mut notes);
+                if b.wait_default_source[d].is_some() {
+                    let s = format!(
+                        "{}: no measured clearance time in this direction; the median of comparable measured crossings is used",
+                        b.name
+                    );
+                    if !notes.contains(&s) {
+                        notes.push(s);
+                    }
+                } else {
+                    basis_note(&b.name, "clearance time", b.wait_basis, &mut notes);
+                }
                 basis_note(&b.name, "fee", b.fee_basis, &mut notes);
                 profile.push(point(&total, "border", b.name.clone()));
                 if gauge_change {
@@ -572,6 +599,8 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
         days: round(total.hours() / 24.0, 2),
         hours_moving: round(total.moving_hours, 2),
         hours_border: round(total.border_hours, 2),
+        hours_border_low: round(border_range.0, 2),
+        hours_border_high: round(border_range.1, 2),
         hours_transfer: round(total.transfer_hours, 2),
         cost_usd: round(total.usd(), 2),
         cost_moving_usd: round(total.moving_usd, 2),

@@ -41,7 +41,7 @@ impl Parts {
 /// Which parts of the network a search may use.
 #[derive(Clone, Debug)]
 pub(crate) struct Constraints {
-    pub class_allowed: [bool; 4],
+    pub class_allowed: [bool; LinkClass::COUNT],
     pub bcp_blocked: Vec<bool>,
     pub terminal_blocked: Vec<bool>,
     pub avoid_countries: Vec<Country>,
@@ -72,7 +72,7 @@ impl Constraints {
 pub(crate) struct Pricing {
     pub tonnes: f64,
     /// Per class: hours, USD and kg CO2e per km for this cargo.
-    per_km: [(f64, f64, f64); 4],
+    per_km: [(f64, f64, f64); LinkClass::COUNT],
     /// Per BCP and direction: wait hours and fee USD for this cargo (scenario applied).
     pub bcp_wait: Vec<[f64; 2]>,
     pub bcp_fee: Vec<[f64; 2]>,
@@ -85,7 +85,7 @@ pub(crate) struct Pricing {
     pub value_of_time_usd_per_h: f64,
     pub carbon_price_usd_per_kg: f64,
     /// Hot-loop tables, derived from the above by `refresh_weights`.
-    class_weight: [f64; 4],
+    class_weight: [f64; LinkClass::COUNT],
     bcp_weight: Vec<[f64; 2]>,
     gauge_weight: f64,
     terminal_weight: Vec<f64>,
@@ -153,7 +153,7 @@ impl Pricing {
             w_co2,
             value_of_time_usd_per_h: vot,
             carbon_price_usd_per_kg: carbon,
-            class_weight: [0.0; 4],
+            class_weight: [0.0; LinkClass::COUNT],
             bcp_weight: Vec::new(),
             gauge_weight: 0.0,
             terminal_weight: Vec::new(),
@@ -264,7 +264,7 @@ impl Pricing {
     }
 
     /// The smallest weight per km of any allowed class: the A* lower bound's slope.
-    pub fn min_weight_per_km(&self, allowed: &[bool; 4]) -> f64 {
+    pub fn min_weight_per_km(&self, allowed: &[bool; LinkClass::COUNT]) -> f64 {
         LinkClass::ALL
             .iter()
             .filter(|c| allowed[c.index()])

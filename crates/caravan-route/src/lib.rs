@@ -335,12 +335,13 @@ impl Router {
         let origin = self.resolve(&req.from)?;
         let destination = self.resolve(&req.to)?;
 
-        let mut class_allowed = [true; 4];
+        let mut class_allowed = [true; LinkClass::COUNT];
         if !req.modes.is_empty() {
             for c in LinkClass::ALL {
                 class_allowed[c.index()] = req.modes.contains(&c.layer());
             }
         }
+        class_allowed[LinkClass::InlandWater.index()] = req.inland_water;
 
         let mut avoid_countries = Vec::new();
         for c in &req.avoid_countries {
@@ -433,6 +434,22 @@ impl Router {
                     max_km: MAX_SNAP_KM,
                     modes: modes_label(&class_allowed),
                 });
+            }
+        }
+        for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {
+            for a in acc.iter().filter(|a| a.terminal.is_none()) {
+                let c = self.net.nodes[a.node as usize].country;
+                if !end.country.is_none() && c != end.country {
+                    warnings.push(format!(
+                        "{} is joined to the {} network in {c} ({:.0} km away): {} has no {} node within {MAX_SNAP_KM} km",
+                        end.endpoint.name,
+                        a.layer.as_str(),
+                        a.snap_km,
+                        end.country,
+                        a.layer.as_str()
+                    ));
+                    break;
+                }
             }
         }
         if req.cargo_value_usd == 0.0 && req.optimize == Criterion::Generalized {
@@ -553,7 +570,12 @@ impl Router {
 
     /// Ways to leave or reach a point: the nearest road and rail nodes (rail pays loading at a
     /// terminal), and the sea node of a port next to it.
-    fn access(&self, end: &Resolved, pricing: &Pricing, allowed: &[bool; 4]) -> Vec<Access> {
+    fn access(
+        &self,
+        end: &Resolved,
+        pricing: &Pricing,
+        allowed: &[bool; LinkClass::COUNT],
+    ) -> Vec<Access> {
         let (lat, lon) = (end.endpoint.lat, end.endpoint.lon);
         let mut out = Vec::new();
         for (layer, k) in [(Layer::Road, 4), (Layer::Rail, 3)] {
@@ -563,7 +585,18 @@ impl Router {
             if !allowed_layer {
                 continue;
             }
-            for (node, km) in self.graph.nearest(layer, lat, lon, k, MAX_SNAP_KM) {
+            // An access leg never crosses a border: the nodes of the endpoint's own country
+            // come first, and another country's only where its own has none in reach.
+            let near = self.graph.nearest(layer, lat, lon, k * 8, MAX_SNAP_KM);
+            let own: Vec<(u32, f64)> = near
+                .iter()
+                .copied()
+                .filter(|(n, _)| {
+                    end.country.is_none() || self.net.nodes[*n as usize].country == end.country
+                })
+                .collect();
+            let chosen = if own.is_empty() { near } else { own };
+            for (node, km) in chosen.into_iter().take(k) {
                 let mut parts = pricing.drayage(km);
                 let handled = layer == Layer::Rail;
                 if handled {
@@ -581,7 +614,10 @@ impl Router {
                 });
             }
         }
-        if allowed[LinkClass::Sea.index()] || allowed[LinkClass::CaspianFerry.index()] {
+        if LinkClass::ALL
+            .iter()
+            .any(|c| allowed[c.index()] && c.layer() == Layer::Sea)
+        {
             for (ti, t) in self.net.terminals.iter().enumerate() {
                 let Some((node, sea_km)) = self.graph.terminal_nodes[ti][Layer::Sea as usize]
                 else {
@@ -679,13 +715,16 @@ impl Router {
         // 3. Modes?
         if p.constraints.class_allowed.iter().any(|a| !a) {
             let mut relaxed = p.constraints.clone();
-            relaxed.class_allowed = [true; 4];
+            relaxed.class_allowed = [true; LinkClass::COUNT];
             let all = p.with_access_for(self, &relaxed);
             if let Some(f) = self.search(&all, &relaxed) {
                 let modes: BTreeSet<_> = f
                     .arcs
                     .iter()
-                    .map(|a| self.graph.arcs[*a as usize].class.layer().as_str())
+                    .map(|a| match self.graph.arcs[*a as usize].class {
+                        LinkClass::InlandWater => "inland_water",
+                        c => c.layer().as_str(),
+                    })
                     .collect();
                 return RouteError::NoRoute {
                     reason: format!(
@@ -753,7 +792,7 @@ fn endpoints(
         .collect()
 }
 
-pub(crate) fn modes_label(allowed: &[bool; 4]) -> String {
+pub(crate) fn modes_label(allowed: &[bool; LinkClass::COUNT]) -> String {
     let mut v: Vec<&str> = LinkClass::ALL
         .iter()
         .filter(|c| allowed[c.index()])

@@ -123,8 +123,11 @@ impl Scenario {
 pub struct RouteRequest {
     pub from: Location,
     pub to: Location,
-    /// Allowed modes; empty means all.
+    /// Allowed modes; empty means all (inland waterways excepted).
     pub modes: Vec<Layer>,
+    /// Allows rivers and canals (the Volga and the Volga-Don canal): only river-sea vessels,
+    /// only in the navigation season, so a request must ask for them.
+    pub inland_water: bool,
     pub optimize: Criterion,
     pub cargo_tonnes: f64,
     pub cargo_value_usd: f64,
@@ -147,6 +150,7 @@ impl Default for RouteRequest {
             from: Location::Place(String::new()),
             to: Location::Place(String::new()),
             modes: Vec::new(),
+            inland_water: false,
             optimize: Criterion::Generalized,
             cargo_tonnes: 20.0,
             cargo_value_usd: 50_000.0,

@@ -60,6 +60,9 @@ pub struct Summary {
     pub days: f64,
     pub hours_moving: f64,
     pub hours_border: f64,
+    /// Sum of the crossings' low and high waits: the plausible range of `hours_border`.
+    pub hours_border_low: f64,
+    pub hours_border_high: f64,
     pub hours_transfer: f64,
     pub cost_usd: f64,
     pub cost_moving_usd: f64,
@@ -98,7 +101,12 @@ pub struct BorderCrossing {
     pub mode: String,
     pub status: String,
     pub listed: bool,
+    /// Hours to cross both countries' posts in this direction (robust central figure).
     pub wait_hours: f64,
+    /// Plausible low and high hours: the spread of the CPMM years, or of the comparable
+    /// measured crossings when this direction has no figure of its own.
+    pub wait_low_hours: f64,
+    pub wait_high_hours: f64,
     pub fee_usd: f64,
     pub wait_basis: String,
     pub fee_basis: String,

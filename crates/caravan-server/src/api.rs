@@ -84,8 +84,14 @@ impl RouteQuery {
             ..RouteRequest::default()
         };
         for m in split_list(&self.modes) {
+            if m == "inland_water" {
+                req.inland_water = true;
+                continue;
+            }
             let layer = Layer::parse(&m).ok_or_else(|| {
-                ApiError::bad_request(format!("unknown mode `{m}`: use road, rail or sea"))
+                ApiError::bad_request(format!(
+                    "unknown mode `{m}`: use road, rail, sea or inland_water"
+                ))
             })?;
             if !req.modes.contains(&layer) {
                 req.modes.push(layer);

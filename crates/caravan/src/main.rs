@@ -113,7 +113,8 @@ struct RouteArgs {
     /// Destination: a place name, UN/LOCODE, or "lat,lon".
     #[arg(long)]
     to: String,
-    /// Allowed modes, comma-separated: road, rail, sea (default: all).
+    /// Allowed modes, comma-separated: road, rail, sea, inland_water (default: road, rail and
+    /// sea; inland waterways only when asked for).
     #[arg(long, value_delimiter = ',')]
     modes: Vec<String>,
     /// fastest, cheapest, greenest or generalized.
@@ -454,12 +455,17 @@ fn read_scenario(path: &Path) -> anyhow::Result<Scenario> {
 fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
     let optimize: Criterion = a.optimize.parse().map_err(bad_input)?;
     let mut modes = Vec::new();
+    let mut inland_water = false;
     for m in &a.modes {
+        if m.trim() == "inland_water" {
+            inland_water = true;
+            continue;
+        }
         match Layer::parse(m) {
             Some(l) => modes.push(l),
             None => {
                 return Err(bad_input(format!(
-                    "unknown mode `{m}`: use road, rail or sea"
+                    "unknown mode `{m}`: use road, rail, sea or inland_water"
                 )))
             }
         }
@@ -494,6 +500,7 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
         from: Location::parse(&a.from),
         to: Location::parse(&a.to),
         modes,
+        inland_water,
         optimize,
         cargo_tonnes: a.cargo_tonnes,
         cargo_value_usd: a.cargo_value_usd,
