@@ -3,6 +3,7 @@
 //! validated. Knows nothing of routing state, terminals or HTTP.
 
 mod error;
+pub mod facts;
 pub mod geo;
 mod load;
 mod model;
@@ -16,6 +17,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub use error::DataError;
+
 pub use model::*;
 pub use places::{PlaceIndex, PlaceMatch};
 
@@ -43,6 +45,7 @@ pub mod files {
     pub const SEAPORTS: &str = "curated/seaports.csv";
     pub const TERMINALS: &str = "curated/terminals.csv";
     pub const GAUGES: &str = "curated/rail_gauges.csv";
+    pub const FACTS: &str = "validation/facts.csv";
 }
 
 /// Opens a data file of `dir` for reading, decompressing `.gz` files.
@@ -91,7 +94,21 @@ impl Network {
             .enumerate()
             .map(|(i, b)| ((b.id.clone(), b.mode), i as u32))
             .collect();
-        let links = load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
+        let mut links = load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
+        // The road graph's straight chords undercount winding roads; the factor is fitted on
+        // the calibration facts only (mode_params.csv says how).
+        let circuity = modes
+            .get(&("road".to_owned(), "circuity_factor".to_owned()))
+            .map_or(1.0, |s| s.value);
+        if !(1.0..=2.0).contains(&circuity) {
+            return Err(DataError::Invalid(vec![format!(
+                "{}: road circuity_factor must be in [1, 2], got {circuity}",
+                files::MODE_PARAMS
+            )]));
+        }
+        for l in links.iter_mut().filter(|l| l.class == LinkClass::Road) {
+            l.km *= circuity;
+        }
         let mut terminals =
             load::terminals(files::SEAPORTS, o(files::SEAPORTS)?, "locode", &params)?;
         terminals.extend(load::terminals(

@@ -9,6 +9,7 @@ mod graph;
 mod request;
 mod result;
 mod search;
+pub mod validate;
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;

@@ -95,7 +95,23 @@ enum BcpCommand {
 
 #[derive(Subcommand)]
 enum DataCommand {
+    /// Load, validate and summarize the data directory.
     Check,
+    /// Route the published facts of data/validation/facts.csv and judge each (reference,
+    /// ours, ratio, pass); the pass rate of the validation set is the network's score.
+    Validate {
+        /// A facts file instead of the shipped one (same columns).
+        #[arg(long)]
+        facts: Option<PathBuf>,
+        /// calibration, validation or all.
+        #[arg(long, default_value = "all")]
+        set: String,
+        /// Exit with code 1 when the validation set passes less than this share (0-1).
+        #[arg(long)]
+        min_pass_rate: Option<f64>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -425,6 +441,60 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let net = load(&dir)?;
             let router = Router::new(net);
             output::data_summary(&router);
+            Ok(())
+        }
+        Command::Data {
+            command:
+                DataCommand::Validate {
+                    facts,
+                    set,
+                    min_pass_rate,
+                    format,
+                },
+        } => {
+            let wanted = match set.as_str() {
+                "all" => None,
+                "calibration" => Some(caravan_net::facts::FactSet::Calibration),
+                "validation" => Some(caravan_net::facts::FactSet::Validation),
+                other => {
+                    return Err(bad_input(format!(
+                        "unknown set `{other}`: use calibration, validation or all"
+                    )))
+                }
+            };
+            let (label, input) = match &facts {
+                Some(p) => (
+                    p.display().to_string(),
+                    Box::new(std::io::BufReader::new(
+                        std::fs::File::open(p)
+                            .with_context(|| format!("reading facts {}", p.display()))?,
+                    )) as Box<dyn std::io::Read>,
+                ),
+                None => (
+                    caravan_net::files::FACTS.to_owned(),
+                    caravan_net::open_data_file(&dir, caravan_net::files::FACTS)
+                        .map_err(anyhow::Error::from)?,
+                ),
+            };
+            let all = caravan_net::facts::load_facts(&label, input).map_err(anyhow::Error::from)?;
+            let chosen: Vec<_> = all
+                .into_iter()
+                .filter(|f| wanted.is_none_or(|w| f.set == w))
+                .collect();
+            let router = Router::new(load(&dir)?);
+            let results = caravan_route::validate::validate(&router, &chosen);
+            output::validation(&results, format);
+            let (_, val) = caravan_route::validate::summarize(&results);
+            if let Some(min) = min_pass_rate {
+                if val.facts > 0 && val.rate() < min {
+                    return Err(anyhow::anyhow!(
+                        "validation pass rate {:.1}% is below the required {:.1}%",
+                        val.rate() * 100.0,
+                        min * 100.0
+                    )
+                    .into());
+                }
+            }
             Ok(())
         }
     }

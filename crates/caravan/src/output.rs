@@ -379,3 +379,54 @@ pub fn data_summary(router: &Router) {
         );
     }
 }
+
+/// The validation report: one row per fact, then the pass rate of each set.
+pub fn validation(results: &[caravan_route::validate::FactResult], format: Format) {
+    let (cal, val) = caravan_route::validate::summarize(results);
+    if format == Format::Json {
+        let doc = serde_json::json!({
+            "results": results,
+            "calibration": {"facts": cal.facts, "passed": cal.passed, "rate": cal.rate()},
+            "validation": {"facts": val.facts, "passed": val.passed, "rate": val.rate()},
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return;
+    }
+    let mut t = table(&[
+        "fact",
+        "set",
+        "mode",
+        "from",
+        "to",
+        "reference",
+        "ours",
+        "ratio",
+        "pass",
+        "detail",
+    ]);
+    for r in results {
+        t.add_row(vec![
+            r.id.clone(),
+            format!("{:?}", r.set).to_lowercase(),
+            r.mode.as_str().to_owned(),
+            r.from.clone(),
+            r.to.clone(),
+            r.reference.clone(),
+            r.ours.clone(),
+            r.ratio.map_or(String::new(), |x| format!("{x:.2}")),
+            if r.pass { "pass".into() } else { "FAIL".into() },
+            r.detail.chars().take(70).collect(),
+        ]);
+    }
+    println!("{t}");
+    for (name, s) in [("calibration", cal), ("validation", val)] {
+        if s.facts > 0 {
+            println!(
+                "{name}: {} of {} facts pass ({:.1}%)",
+                s.passed,
+                s.facts,
+                s.rate() * 100.0
+            );
+        }
+    }
+}

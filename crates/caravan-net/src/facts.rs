@@ -1,0 +1,142 @@
+//! Published facts about the region's network (`data/validation/facts.csv`): distances, transit
+//! times, crossings a route must use and crossing status, each with its source. The router
+//! is judged on them (`caravan data validate`); the `calibration` set is the one parameters
+//! may be fitted on, the `validation` set is the one results are reported on.
+
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::model::Layer;
+use crate::table::Table;
+use crate::DataError;
+
+/// Which use a fact is kept for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactSet {
+    Calibration,
+    Validation,
+    /// Kept for the record, not judged (the reason is in the notes).
+    Excluded,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    /// Route length in km along the fact's mode.
+    Distance,
+    /// End-to-end transit time in hours.
+    Time,
+    /// The route must use the crossing(s) in `bcp`.
+    MustCross,
+    /// The crossing(s) in `bcp` are `open` or `closed`.
+    Status,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Fact {
+    pub id: String,
+    pub set: FactSet,
+    pub kind: FactKind,
+    pub mode: Layer,
+    pub from: String,
+    pub to: String,
+    /// km, hours, or for `status` 1 = open and 0 = closed.
+    pub value: Option<f64>,
+    pub unit: String,
+    /// Relative tolerance for distance and time.
+    pub tolerance: f64,
+    /// BCP ids: `;` separates crossings that are all required, `|` alternatives of one.
+    pub bcp: String,
+    pub source_title: String,
+    pub source_url: String,
+    pub source_date: String,
+    pub quote: String,
+    pub notes: String,
+}
+
+/// Reads the facts table; a bad row gives the file, line and field.
+pub fn load_facts(file: &str, input: Box<dyn Read>) -> Result<Vec<Fact>, DataError> {
+    let t = Table::new(file, input)?;
+    t.require(&[
+        "id",
+        "set",
+        "kind",
+        "mode",
+        "from",
+        "to",
+        "value",
+        "unit",
+        "tolerance",
+        "bcp",
+        "source_title",
+        "source_url",
+        "source_date",
+        "quote",
+        "notes",
+    ])?;
+    let mut out: Vec<Fact> = Vec::new();
+    t.for_each(|r| {
+        let set = r.parse("set", "calibration, validation or excluded", |s| match s {
+            "calibration" => Some(FactSet::Calibration),
+            "validation" => Some(FactSet::Validation),
+            "excluded" => Some(FactSet::Excluded),
+            _ => None,
+        })?;
+        let kind = r.parse(
+            "kind",
+            "distance, time, must_cross or status",
+            |s| match s {
+                "distance" => Some(FactKind::Distance),
+                "time" => Some(FactKind::Time),
+                "must_cross" => Some(FactKind::MustCross),
+                "status" => Some(FactKind::Status),
+                _ => None,
+            },
+        )?;
+        let mode = r.parse("mode", "road, rail or sea", Layer::parse)?;
+        let value = match kind {
+            FactKind::Distance | FactKind::Time => Some(r.number("value", 0.0, 100_000.0)?),
+            FactKind::Status => Some(r.parse("value", "open or closed", |s| match s {
+                "open" => Some(1.0),
+                "closed" => Some(0.0),
+                _ => None,
+            })?),
+            FactKind::MustCross => None,
+        };
+        let tolerance = match kind {
+            FactKind::Distance | FactKind::Time => r.number("tolerance", 0.0, 1.0)?,
+            _ => 0.0,
+        };
+        if matches!(kind, FactKind::MustCross | FactKind::Status) && r.str("bcp").is_empty() {
+            return Err(r.error("bcp", "a must_cross or status fact names its crossing ids"));
+        }
+        if r.str("source_title").is_empty() || r.str("quote").is_empty() {
+            return Err(r.error("source_title", "every fact needs a source and a quote"));
+        }
+        let id = r.str("id").to_owned();
+        if out.iter().any(|f| f.id == id) {
+            return Err(r.error("id", "duplicate fact id"));
+        }
+        out.push(Fact {
+            id,
+            set,
+            kind,
+            mode,
+            from: r.str("from").to_owned(),
+            to: r.str("to").to_owned(),
+            value,
+            unit: r.str("unit").to_owned(),
+            tolerance,
+            bcp: r.str("bcp").to_owned(),
+            source_title: r.str("source_title").to_owned(),
+            source_url: r.str("source_url").to_owned(),
+            source_date: r.str("source_date").to_owned(),
+            quote: r.str("quote").to_owned(),
+            notes: r.str("notes").to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}

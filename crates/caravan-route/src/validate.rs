@@ -1,0 +1,217 @@
+//! Judges the router on published facts (`caravan_net::facts`): routes each fact's pair in its
+//! mode and compares the length, time, crossings or status with the reference.
+
+use caravan_net::facts::{Fact, FactKind, FactSet};
+use caravan_net::{BcpStatus, Layer};
+use serde::Serialize;
+
+use crate::{Location, RouteRequest, Router};
+
+/// One fact, judged.
+#[derive(Clone, Debug, Serialize)]
+pub struct FactResult {
+    pub id: String,
+    pub set: FactSet,
+    pub kind: FactKind,
+    pub mode: Layer,
+    pub from: String,
+    pub to: String,
+    /// The reference as a short text (`653 km`, `must cross torkham`, `closed`).
+    pub reference: String,
+    /// What the router gives, in the same terms.
+    pub ours: String,
+    /// ours / reference for distance and time.
+    pub ratio: Option<f64>,
+    pub pass: bool,
+    /// Why it failed, or what the route did.
+    pub detail: String,
+    pub source: String,
+}
+
+/// Pass counts of one set.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SetSummary {
+    pub facts: usize,
+    pub passed: usize,
+}
+
+impl SetSummary {
+    pub fn rate(&self) -> f64 {
+        if self.facts == 0 {
+            0.0
+        } else {
+            self.passed as f64 / self.facts as f64
+        }
+    }
+}
+
+/// Judges every fact that is not excluded.
+pub fn validate(router: &Router, facts: &[Fact]) -> Vec<FactResult> {
+    facts
+        .iter()
+        .filter(|f| f.set != FactSet::Excluded)
+        .map(|f| judge(router, f))
+        .collect()
+}
+
+/// Counts per set: (calibration, validation).
+pub fn summarize(results: &[FactResult]) -> (SetSummary, SetSummary) {
+    let mut cal = SetSummary::default();
+    let mut val = SetSummary::default();
+    for r in results {
+        let s = match r.set {
+            FactSet::Calibration => &mut cal,
+            FactSet::Validation => &mut val,
+            FactSet::Excluded => continue,
+        };
+        s.facts += 1;
+        s.passed += usize::from(r.pass);
+    }
+    (cal, val)
+}
+
+fn judge(router: &Router, f: &Fact) -> FactResult {
+    let mut out = FactResult {
+        id: f.id.clone(),
+        set: f.set,
+        kind: f.kind,
+        mode: f.mode,
+        from: f.from.clone(),
+        to: f.to.clone(),
+        reference: String::new(),
+        ours: String::new(),
+        ratio: None,
+        pass: false,
+        detail: String::new(),
+        source: format!("{} ({})", f.source_title, f.source_date),
+    };
+    let groups: Vec<Vec<&str>> = f
+        .bcp
+        .split(';')
+        .map(|g| {
+            g.split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .filter(|g: &Vec<&str>| !g.is_empty())
+        .collect();
+    if f.kind == FactKind::Status {
+        let want = if f.value == Some(1.0) {
+            "open"
+        } else {
+            "closed"
+        };
+        out.reference = want.to_owned();
+        let mut states = Vec::new();
+        for id in groups.iter().flatten() {
+            let rows = router.network().find_bcps(&format!("{id}:{}", f.mode));
+            match rows.first() {
+                Some(&i) => {
+                    let st = router.network().bcps[i as usize].status;
+                    states.push((id.to_string(), st));
+                }
+                None => states.push((id.to_string(), BcpStatus::Restricted)),
+            }
+        }
+        out.ours = states
+            .iter()
+            .map(|(id, s)| format!("{id} {}", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.pass = !states.is_empty()
+            && states.iter().all(|(_, s)| match want {
+                "open" => *s != BcpStatus::Closed,
+                _ => *s == BcpStatus::Closed,
+            });
+        return out;
+    }
+    let req = RouteRequest {
+        from: Location::parse(&f.from),
+        to: Location::parse(&f.to),
+        modes: vec![f.mode],
+        ..RouteRequest::default()
+    };
+    let resp = match router.route(&req) {
+        Ok(r) => r,
+        Err(e) => {
+            out.ours = "no route".into();
+            out.detail = e.to_string();
+            out.reference = reference_text(f, &groups);
+            return out;
+        }
+    };
+    let route = &resp.routes[0];
+    out.reference = reference_text(f, &groups);
+    let crossed: Vec<&str> = route
+        .border_crossings
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    out.detail = if crossed.is_empty() {
+        "no border crossing".into()
+    } else {
+        format!("via {}", crossed.join(", "))
+    };
+    match f.kind {
+        FactKind::Distance | FactKind::Time => {
+            let ours = if f.kind == FactKind::Distance {
+                route
+                    .legs
+                    .iter()
+                    .filter(|l| leg_layer(&l.mode) == Some(f.mode))
+                    .map(|l| l.distance_km)
+                    .sum::<f64>()
+            } else {
+                route.summary.hours
+            };
+            let reference = f.value.unwrap_or(f64::NAN);
+            let ratio = ours / reference;
+            out.ours = format!("{ours:.0} {}", unit(f));
+            out.ratio = Some(ratio);
+            out.pass = ratio.is_finite() && (ratio - 1.0).abs() <= f.tolerance;
+        }
+        FactKind::MustCross => {
+            out.ours = out.detail.clone();
+            out.pass = groups
+                .iter()
+                .all(|alts| alts.iter().any(|id| crossed.contains(id)));
+        }
+        FactKind::Status => unreachable!("handled above"),
+    }
+    out
+}
+
+fn unit(f: &Fact) -> &'static str {
+    if f.kind == FactKind::Distance {
+        "km"
+    } else {
+        "h"
+    }
+}
+
+fn reference_text(f: &Fact, groups: &[Vec<&str>]) -> String {
+    match f.kind {
+        FactKind::Distance | FactKind::Time => format!(
+            "{:.0} {} (+/-{:.0}%)",
+            f.value.unwrap_or(f64::NAN),
+            unit(f),
+            f.tolerance * 100.0
+        ),
+        _ => format!(
+            "must cross {}",
+            groups
+                .iter()
+                .map(|g| g.join(" or "))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    }
+}
+
+fn leg_layer(mode: &str) -> Option<Layer> {
+    match mode {
+        "caspian_ferry" | "inland_water" => Some(Layer::Sea),
+        m => Layer::parse(m),
+    }
+}
