@@ -80,6 +80,8 @@ SLIVER_KM = 25.0
 STATION_KEEP_KM = 2.0
 # A seaport further than this from the MARNET lanes gets an approach lane to the nearest vertex.
 PORT_APPROACH_KM = 2.0
+# Contracted chains are split every this many km (see LandLayer.contract).
+MAX_CHAIN_KM = 25.0
 # The Volga-Don basin, where MARNET's "sea" lanes are rivers and canals.
 VOLGA_DON_BBOX = (36.0, 45.8, 52.0, 60.0)
 INLAND_DEPTH_KM = 8.0
@@ -694,6 +696,25 @@ class LandLayer:
             protected.update((u, v))
         protected |= getattr(self, "keep_nodes", set())
         keep = {x for x in adj if len(adj[x]) != 2 or x in protected}
+        # Chains longer than MAX_CHAIN_KM keep a node every MAX_CHAIN_KM, so that no place on a
+        # line is more than half that from a node it can be snapped to (routes snap to nodes).
+        split = set()
+        for s0 in sorted(keep):
+            for nb in sorted(adj[s0]):
+                acc, prev, cur = adj[s0][nb], s0, nb
+                steps = 0
+                while cur not in keep and cur not in split and steps < 1_000_000:
+                    nxt = next((x for x in adj[cur] if x != prev), None)
+                    if nxt is None:
+                        break
+                    if acc >= MAX_CHAIN_KM:
+                        split.add(cur)
+                        acc = 0.0
+                    acc += adj[cur][nxt]
+                    prev, cur = cur, nxt
+                    steps += 1
+        keep |= split
+        self.report.append(f"- {self.name}: {len(split):,} nodes kept to split chains longer than {MAX_CHAIN_KM:.0f} km")
         out = {}
         seen = set()
         for s in sorted(keep):

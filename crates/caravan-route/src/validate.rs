@@ -126,12 +126,23 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
             });
         return out;
     }
-    let req = RouteRequest {
+    let mut req = RouteRequest {
         from: Location::parse(&f.from),
         to: Location::parse(&f.to),
         modes: vec![f.mode],
         ..RouteRequest::default()
     };
+    if f.kind == FactKind::Distance {
+        // A distance is a fact about the roads and tracks, not about today's closures (status
+        // facts judge those): closed crossings are opened for it.
+        req.scenario.open_bcps = router
+            .network()
+            .bcps
+            .iter()
+            .filter(|b| b.listed && b.status == BcpStatus::Closed)
+            .map(|b| b.key())
+            .collect();
+    }
     let resp = match router.route(&req) {
         Ok(r) => r,
         Err(e) => {
@@ -163,7 +174,29 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
                     .map(|l| l.distance_km)
                     .sum::<f64>()
             } else {
-                route.summary.hours
+                // A published transit time runs from the first terminal to the last: moving in
+                // the fact's mode, borders, and transfers on the way (gauge changes, ports),
+                // without the drive to the terminals and the loading at either end.
+                let moving: f64 = route
+                    .legs
+                    .iter()
+                    .filter(|l| leg_layer(&l.mode) == Some(f.mode))
+                    .map(|l| l.hours)
+                    .sum();
+                let n = route.transfers.len();
+                let inner: f64 = route
+                    .transfers
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, t)| {
+                        t.kind == "gauge_change"
+                            || (*i > 0
+                                && *i + 1 < n
+                                && !matches!(t.kind.as_str(), "origin" | "destination"))
+                    })
+                    .map(|(_, t)| t.hours)
+                    .sum();
+                moving + route.summary.hours_border + inner
             };
             let reference = f.value.unwrap_or(f64::NAN);
             let ratio = ours / reference;

@@ -109,6 +109,10 @@ enum DataCommand {
         /// Exit with code 1 when the validation set passes less than this share (0-1).
         #[arg(long)]
         min_pass_rate: Option<f64>,
+        /// Also write the report as the `## Validation` section of this Markdown file
+        /// (replacing that section; data/network/BUILD_REPORT.md after a network build).
+        #[arg(long)]
+        write_report: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -449,6 +453,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     facts,
                     set,
                     min_pass_rate,
+                    write_report,
                     format,
                 },
         } => {
@@ -484,6 +489,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let router = Router::new(load(&dir)?);
             let results = caravan_route::validate::validate(&router, &chosen);
             output::validation(&results, format);
+            if let Some(path) = write_report {
+                let old = std::fs::read_to_string(&path).unwrap_or_default();
+                let head = old.split("\n## Validation").next().unwrap_or("").trim_end();
+                let text = format!("{head}\n\n{}", output::validation_markdown(&results));
+                std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
             let (_, val) = caravan_route::validate::summarize(&results);
             if let Some(min) = min_pass_rate {
                 if val.facts > 0 && val.rate() < min {
