@@ -147,6 +147,16 @@ impl Router {
             .map(|(rank, (f, _))| build::route(self, &prepared, f, rank, &found[0].0))
             .collect();
         for r in &routes {
+            if r.legs
+                .iter()
+                .any(|l| l.mode == LinkClass::InlandWater.as_str())
+            {
+                let w = format!(
+                    "route {} uses inland waterways (the Volga and the Volga-Don canal): only river-sea vessels of about 5,000 t and 3.6 m draught, and only in the navigation season (about 1 April to early December; mode_params.csv)",
+                    r.rank
+                );
+                warnings.push(w);
+            }
             for b in &r.border_crossings {
                 if b.status == "restricted" {
                     let w = format!(

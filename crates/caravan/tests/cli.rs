@@ -544,3 +544,147 @@ fn hs_search_by_words_and_by_code() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("smartphones"));
 }
+
+/// The validation set must not lose ground: the floor is the pass rate measured when the
+/// network work landed (50 of 75), less one fact for noise.
+#[test]
+fn validation_pass_rate_does_not_fall() {
+    let out = caravan()
+        .args([
+            "data",
+            "validate",
+            "--set",
+            "validation",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let passed = v["validation"]["passed"].as_u64().unwrap();
+    let facts = v["validation"]["facts"].as_u64().unwrap();
+    assert!(facts >= 60, "the validation set has {facts} facts");
+    assert!(
+        passed >= 49,
+        "validation pass rate fell to {passed} of {facts}"
+    );
+    // Every result names its source.
+    for r in v["results"].as_array().unwrap() {
+        assert!(!r["source"].as_str().unwrap().is_empty());
+    }
+}
+
+/// The corridors a forwarder checks first (issue: a network that matches the region).
+#[test]
+fn named_corridors_take_the_real_lines() {
+    // Islamabad -> Kashgar over the Khunjerab Pass, not through Iran and Afghanistan.
+    let v = route_json(&["--from", "Islamabad", "--to", "Kashgar", "--modes", "road"]);
+    let r = &v["routes"][0];
+    assert_eq!(crossings(r), vec!["khunjerab"]);
+    let km = r["summary"]["distance_km"].as_f64().unwrap();
+    assert!((1_000.0..1_600.0).contains(&km), "{km} km");
+
+    // Ulaanbaatar -> Tianjin by rail via Zamyn-Uud / Erenhot with a gauge change.
+    let v = route_json(&[
+        "--from",
+        "Ulaanbaatar",
+        "--to",
+        "Tianjin",
+        "--modes",
+        "rail",
+    ]);
+    let r = &v["routes"][0];
+    assert!(crossings(r).contains(&"zamyn-uud-erenhot".to_owned()));
+    assert!(r["border_crossings"][0]["gauge_change"].as_bool().unwrap());
+
+    // Termez -> Naibabad by rail via Hairatan.
+    let v = route_json(&[
+        "--from",
+        "Termez",
+        "--to",
+        "Mazar-i-Sharif",
+        "--modes",
+        "rail",
+    ]);
+    let r = &v["routes"][0];
+    assert_eq!(crossings(r), vec!["hairatan-termez"]);
+    assert!(modes(r).contains(&"rail".to_owned()));
+
+    // Urumqi -> Tashkent by rail through Kazakhstan only.
+    let v = route_json(&["--from", "Urumqi", "--to", "Tashkent", "--modes", "rail"]);
+    let r = &v["routes"][0];
+    let countries: Vec<&str> = r["summary"]["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(countries, vec!["CN", "KZ", "UZ"]);
+
+    // Chabahar -> Nhava Sheva by sea.
+    let v = route_json(&[
+        "--from",
+        "Chabahar",
+        "--to",
+        "Nhava Sheva",
+        "--modes",
+        "sea",
+    ]);
+    assert!(modes(&v["routes"][0]).contains(&"sea".to_owned()));
+
+    // Tashkent -> Almaty: one crossing, paid once.
+    let v = route_json(&["--from", "Tashkent", "--to", "Almaty", "--modes", "road"]);
+    assert_eq!(crossings(&v["routes"][0]).len(), 1);
+
+    // The Volga-Don is not sea: by sea alone the Caspian is closed; with inland_water the
+    // route goes up the Volga and says what that means.
+    caravan()
+        .args([
+            "route",
+            "--from",
+            "Aktau",
+            "--to",
+            "Novorossiysk",
+            "--modes",
+            "sea",
+        ])
+        .assert()
+        .code(3);
+    let v = route_json(&[
+        "--from",
+        "Aktau",
+        "--to",
+        "Novorossiysk",
+        "--modes",
+        "sea,inland_water",
+    ]);
+    assert!(modes(&v["routes"][0]).contains(&"inland_water".to_owned()));
+    assert!(v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("navigation season")));
+}
+
+/// Every border crossing carries a plausible range around its wait.
+#[test]
+fn border_waits_come_with_a_range() {
+    let v = route_json(&["--from", "Urumqi", "--to", "Almaty", "--modes", "road"]);
+    let r = &v["routes"][0];
+    let s = &r["summary"];
+    let (lo, mid, hi) = (
+        s["hours_border_low"].as_f64().unwrap(),
+        s["hours_border"].as_f64().unwrap(),
+        s["hours_border_high"].as_f64().unwrap(),
+    );
+    assert!(lo <= mid && mid <= hi && hi > lo, "{lo} {mid} {hi}");
+    for b in r["border_crossings"].as_array().unwrap() {
+        assert!(b["wait_low_hours"].as_f64().unwrap() <= b["wait_hours"].as_f64().unwrap());
+        assert!(!b["wait_source"].as_str().unwrap().is_empty());
+    }
+}
