@@ -143,6 +143,9 @@ const RU = {
   'duty, VAT, fees for a shipment': 'пошлина, НДС, сборы для партии',
   'Base map: Natural Earth (public domain). Figures: see each route\u2019s sources.': 'Карта: Natural Earth (общественное достояние). Цифры: см. источники маршрута.',
   Language: 'Язык',
+  'Closed crossings near this trip: the routes go around them.': 'Закрытые переходы рядом с маршрутом: маршруты их объезжают.',
+  'Crossings near this trip reopened in the scenario.': 'Переходы рядом с маршрутом открыты в сценарии.',
+  'Landed cost on': 'Стоимость с растаможкой по',
 };
 
 const DICTS = { ru: RU };

@@ -10,7 +10,7 @@ import {
   renderScenarioIndicator, placeName,
 } from './ui.js';
 import { esc, fmtNum, fmtUsd } from './format.js';
-import { t, translatePage } from './i18n.js';
+import { t, translatePage, lang } from './i18n.js';
 import { initCost, onRouteChanged, restoreWithoutRoute } from './cost.js';
 import { downloadGeoJson, downloadGpx, downloadCsv, share, preparePrint } from './export.js';
 
@@ -341,7 +341,7 @@ async function onBcpAction(b, action) {
 }
 
 function nameOf(id) {
-  const c = catalogBcp(id);
+  const c = catalogBcp(id) || (hooks.lastResponse?.routes || []).flatMap((r) => r.border_crossings).find((b) => b.id === id) || extraBcps.find((b) => b.id === id);
   return c ? c.name : id;
 }
 
@@ -630,6 +630,17 @@ function openPane(which) {
 
 function boot() {
   translatePage();
+  // Language links keep the whole view (the URL) and change only lang.
+  for (const a of document.querySelectorAll('nav.lang a')) {
+    const code = new URL(a.href).searchParams.get('lang');
+    if (code === lang) a.setAttribute('aria-current', 'true');
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      const u = new URL(window.location.href);
+      u.searchParams.set('lang', code);
+      window.location.assign(u.toString());
+    });
+  }
   fillForm();
   initCost(state, hooks);
   renderLegend({
@@ -637,8 +648,8 @@ function boot() {
     onAllBcps: (on) => mapView.setAllBcpsVisible(on),
   });
   setPickMode(null);
-  // Phones start with the legend folded (it would cover half the map).
-  if (window.matchMedia('(max-width: 700px)').matches) $('#legend details').open = false;
+  // Phones and tablets start with the legend folded (it would cover much of the map).
+  if (window.matchMedia('(max-width: 1024px)').matches) $('#legend details').open = false;
 
   for (const [which, input] of Object.entries(inputs)) {
     setupAutocomplete(input, $(`#${which}-list`), (q, signal) => api.searchPlaces(q, 8, signal), (p) => {

@@ -404,9 +404,9 @@ export function renderClosureNote(list, bcpState, onToggle) {
   if (!list.length) return;
   const head = document.createElement('div');
   head.className = 'msg-title';
-  head.textContent = list.some((b) => bcpState(b).closed)
+  head.textContent = t(list.some((b) => bcpState(b).closed)
     ? 'Closed crossings near this trip: the routes go around them.'
-    : 'Crossings near this trip reopened in the scenario.';
+    : 'Crossings near this trip reopened in the scenario.');
   box.appendChild(head);
   const ul = document.createElement('ul');
   for (const b of list) {
