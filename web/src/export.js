@@ -145,7 +145,7 @@ export function preparePrint(cur, mapImage) {
     ...(r.border_crossings || []).flatMap((b) => [b.wait_source, b.fee_source]),
     ...(r.transfers || []).map((tr) => tr.source),
   ].filter(Boolean))];
-  const profile = document.querySelector('#profile-pane svg');
+  const profiles = [...document.querySelectorAll('#profile-pane svg')];
   const cost = document.querySelector('#cost-result:not([hidden]) [data-testid=cost-total]');
   sheet.innerHTML = `
     <h1>Caravan: ${esc(placeName(cur.resp.origin?.name))} \u2192 ${esc(placeName(cur.resp.destination?.name))}</h1>
@@ -154,7 +154,7 @@ export function preparePrint(cur, mapImage) {
     <table class="ps-it"><thead><tr><th>#</th><th>${esc(t('Step'))}</th><th>${esc(t('Mode'))}</th><th>km</th><th>h</th><th>USD</th><th>${esc(t('Arrival'))}</th></tr></thead><tbody>
     ${rows.map((x, i) => `<tr><td>${i + 1}</td><td>${esc(x.step)}</td><td>${esc(x.mode)}</td><td>${x.km === null ? '' : fmtNum(x.km, 0)}</td><td>${fmtNum(x.hours, 1)}</td><td>${fmtNum(x.usd, 0)}</td><td>${x.arrival === null ? `${fmtNum(x.cumHours, 1)} h` : esc(fmtDateTime(x.arrival))}</td></tr>`).join('')}
     </tbody></table>
-    <div class="ps-row">${profile ? `<div class="ps-profile">${profile.outerHTML}</div>` : ''}${cost ? `<div class="ps-cost">${cost.outerHTML}</div>` : ''}</div>
+    <div class="ps-row">${profiles.map((p) => `<div class="ps-profile">${p.outerHTML}</div>`).join('')}${cost ? `<div class="ps-cost">${cost.outerHTML}</div>` : ''}</div>
     <ol class="ps-src">${sources.map((x) => `<li>${esc(x)}</li>`).join('')}</ol>
     <p class="ps-link">${esc(window.location.href)}</p>`;
 }

@@ -145,7 +145,8 @@ const RU = {
   Language: 'Язык',
   'Closed crossings near this trip: the routes go around them.': 'Закрытые переходы рядом с маршрутом: маршруты их объезжают.',
   'Crossings near this trip reopened in the scenario.': 'Переходы рядом с маршрутом открыты в сценарии.',
-  'Landed cost on': 'Стоимость с растаможкой по',
+  'near {name} ({country})': 'около {name} ({country})',
+  'point {deg}': 'точка {deg}',
 };
 
 const DICTS = { ru: RU };

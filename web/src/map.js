@@ -11,7 +11,7 @@ import workerSource from 'maplibre-gl/dist/maplibre-gl-worker.mjs?raw';
 import countriesUrl from 'world-atlas/countries-50m.json?url';
 import { feature } from 'topojson-client';
 import citiesData from './cities.json';
-import { esc, fmtNum, fmtUsd } from './format.js';
+import { esc, fmtNum, fmtUsd, isCoordName } from './format.js';
 import { t, lang } from './i18n.js';
 
 // Line colours; also chip backgrounds under white text, so each has >= 4.5:1 contrast
@@ -335,6 +335,27 @@ export function snapshot() {
     const ctx = out.getContext('2d');
     ctx.drawImage(gl, 0, 0);
     if (labels.canvas) ctx.drawImage(labels.canvas, 0, 0, out.width, out.height);
+    // The HTML markers are not in the canvases: draw the crossings and the two ends.
+    const k = out.width / gl.clientWidth;
+    const dot = (lngLat, fill, stroke, diamond) => {
+      const p = map.project(lngLat);
+      ctx.save();
+      ctx.translate(p.x * k, p.y * k);
+      if (diamond) ctx.rotate(Math.PI / 4);
+      ctx.fillStyle = fill;
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = 2 * k;
+      ctx.beginPath();
+      if (diamond) ctx.rect(-6 * k, -6 * k, 12 * k, 12 * k);
+      else ctx.arc(0, 0, 7 * k, 0, Math.PI * 2);
+      ctx.fill();
+      ctx.stroke();
+      ctx.restore();
+    };
+    for (const m of markers) if (m.getElement().dataset.testid === 'bcp-marker') dot(m.getLngLat(), '#f5a300', '#5a3b00', true);
+    for (const m of scenarioMarkers) dot(m.getLngLat(), '#1b1b1b', '#ffd23f', true);
+    if (endpointMarkers.origin) dot(endpointMarkers.origin.getLngLat(), '#1f8a3b', '#fff', false);
+    if (endpointMarkers.destination) dot(endpointMarkers.destination.getLngLat(), '#c62828', '#fff', false);
     return out.toDataURL('image/png');
   } catch {
     return null;
@@ -352,6 +373,23 @@ export function nearestCity(lon, lat, maxKm = 150) {
   }
   return best && bestD <= maxKm ? { name: best.n, country: best.c, km: bestD } : null;
 }
+
+const COORD_IN_TEXT = /(-?\d{1,3}\.\d+),\s?(-?\d{1,3}\.\d+)/g;
+
+/** A readable name for a network node: "lat,lon" names become "near <city>" or degrees. */
+export function placeName(name) {
+  if (!isCoordName(name)) return name;
+  return String(name).replace(COORD_IN_TEXT, (m, a, b) => coordLabel(Number(a), Number(b)));
+}
+
+function coordLabel(lat, lon) {
+  const c = nearestCity(lon, lat);
+  const deg = `${Math.abs(lat).toFixed(1)}\u00b0${lat >= 0 ? 'N' : 'S'} ${Math.abs(lon).toFixed(1)}\u00b0${lon >= 0 ? 'E' : 'W'}`;
+  return c ? t('near {name} ({country})', { name: c.name, country: c.country }) : t('point {deg}', { deg });
+}
+
+/** Replace "lat,lon" inside a sentence (e.g. an alternative's explanation). */
+export const namesInText = (s) => String(s ?? '').replace(COORD_IN_TEXT, (m, a, b) => coordLabel(Number(a), Number(b)));
 
 /* ---------- routes ---------- */
 
@@ -500,7 +538,7 @@ function transferMarker(t0) {
   el.className = 'transfer-marker';
   el.textContent = '\u21c4';
   el.dataset.testid = 'transfer-marker';
-  const at = t0.at_name || t0.at;
+  const at = placeName(t0.at);
   const html = `<div class="pp" data-testid="transfer-popup">
     <div class="pp-title">${esc(at)}</div>
     <div class="pp-sub">${esc(t0.kind)}: ${esc(t0.from_mode)} \u2192 ${esc(t0.to_mode)}</div>

@@ -1,7 +1,7 @@
 // DOM rendering for the side panel, drawer and legend. Pure-ish functions: they take
 // data + callbacks and (re)build their part of the page; main.js owns the state.
-import { esc, fmtNum, fmtUsd, fmtDelta, fmtDateTime, isCoordName } from './format.js';
-import { MODE_COLORS, SCENARIO_COLOR, BCP_CLASS_COLORS, modeColor, nearestCity } from './map.js';
+import { esc, fmtNum, fmtUsd, fmtDelta, fmtDateTime } from './format.js';
+import { MODE_COLORS, SCENARIO_COLOR, BCP_CLASS_COLORS, modeColor, placeName, namesInText } from './map.js';
 import { t } from './i18n.js';
 
 export const $ = (sel) => document.querySelector(sel);
@@ -11,22 +11,7 @@ export const isCoord = (s) => COORD_RE.test(s || '');
 
 /* ---------- names, announcements ---------- */
 
-const COORD_IN_TEXT = /(-?\d{1,3}\.\d+),\s?(-?\d{1,3}\.\d+)/g;
-
-/** A readable name for a network node: "lat,lon" names become "near <city>" or degrees. */
-export function placeName(name) {
-  if (!isCoordName(name)) return name;
-  return String(name).replace(COORD_IN_TEXT, (m, a, b) => coordLabel(Number(a), Number(b)));
-}
-
-function coordLabel(lat, lon) {
-  const c = nearestCity(lon, lat);
-  const deg = `${Math.abs(lat).toFixed(1)}\u00b0${lat >= 0 ? 'N' : 'S'} ${Math.abs(lon).toFixed(1)}\u00b0${lon >= 0 ? 'E' : 'W'}`;
-  return c ? `near ${c.name} (${c.country})` : `point ${deg}`;
-}
-
-/** Replace "lat,lon" inside a sentence (e.g. an alternative's explanation). */
-export const namesInText = (s) => String(s ?? '').replace(COORD_IN_TEXT, (m, a, b) => coordLabel(Number(a), Number(b)));
+export { placeName, namesInText };
 
 /** Say something to screen readers (polite live region). */
 export function announce(msg) {
