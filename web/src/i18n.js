@@ -147,6 +147,10 @@ const RU = {
   'Crossings near this trip reopened in the scenario.': 'Переходы рядом с маршрутом открыты в сценарии.',
   'near {name} ({country})': 'около {name} ({country})',
   'point {deg}': 'точка {deg}',
+  '+ Stop': '+ Остановка',
+  'Stop {n}': 'Остановка {n}',
+  'Remove stop {n}': 'Убрать остановку {n}',
+  'With stops, each part is planned as its best route (no alternatives).': 'С остановками каждый участок — лучший маршрут (без альтернатив).',
 };
 
 const DICTS = { ru: RU };

@@ -12,6 +12,7 @@ import {
 import { esc, fmtNum, fmtUsd } from './format.js';
 import { t, translatePage, lang } from './i18n.js';
 import { initCost, onRouteChanged, restoreWithoutRoute } from './cost.js';
+import { joinResponses } from './via.js';
 import { downloadGeoJson, downloadGpx, downloadCsv, share, preparePrint } from './export.js';
 
 // Test hooks (see tests/e2e.mjs): tests wait on these instead of on timing.
@@ -57,6 +58,7 @@ function fillForm() {
   $('#avoid-countries').value = state.avoid.join(', ');
   $('#avoid-bcps').value = state.abcp.join(', ');
   $('#departure').value = state.dep;
+  renderVias();
 }
 
 /** What to send for an input: the picked place's id if the text is unchanged, else the text. */
@@ -91,6 +93,52 @@ function readForm() {
   state.avoid = list('#avoid-countries').map((c) => c.toUpperCase());
   state.abcp = list('#avoid-bcps');
   state.dep = $('#departure').value || '';
+  state.via = [...document.querySelectorAll('#via-list input')].map(placeValue).filter(Boolean);
+}
+
+/* ---------- stops (via points) ---------- */
+
+const viaNames = new Map(); // place id -> name, for stops picked from the list
+
+function renderVias() {
+  const box = $('#via-list');
+  box.innerHTML = '';
+  state.via.forEach((v, i) => {
+    const div = document.createElement('div');
+    div.className = 'field place-field via-field';
+    div.dataset.testid = 'via-field';
+    div.innerHTML = `<label for="via-${i}">${esc(t('Stop {n}', { n: i + 1 }))}</label>
+      <div class="via-row"><div class="ac-wrap"><input id="via-${i}" type="text" data-testid="via-input" placeholder="${esc(t('City, UN/LOCODE or lat,lon'))}"
+        role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="via-${i}-list" />
+        <ul id="via-${i}-list" class="ac-list" role="listbox" hidden></ul></div>
+      <button type="button" class="secondary via-remove" data-testid="via-remove" aria-label="${esc(t('Remove stop {n}', { n: i + 1 }))}">\u2715</button></div>`;
+    const input = div.querySelector('input');
+    if (viaNames.has(v)) setPlace(input, viaNames.get(v), v);
+    else input.value = v;
+    setupAutocomplete(input, div.querySelector('ul'), (q, signal) => api.searchPlaces(q, 8, signal), (p) => {
+      viaNames.set(p.id, p.name);
+      setPlace(input, p.name, p.id);
+    });
+    div.querySelector('.via-remove').addEventListener('click', () => {
+      readForm();
+      state.via.splice(i, 1);
+      renderVias();
+    });
+    box.appendChild(div);
+  });
+  $('#add-via').disabled = state.via.length >= 3;
+}
+
+/**
+ * A route answer for `params` (+ scenario): one request, or with stops one per part,
+ * joined (alternatives are not asked per part).
+ */
+async function fetchRoute(params, { scenario = null, saved = '', signal } = {}) {
+  const one = (p) => (saved ? api.getRoute({ ...p, scenario: saved }, signal) : scenario ? api.postRoute(p, scenario, signal) : api.getRoute(p, signal));
+  if (!state.via.length) return one(params);
+  const points = [params.from, ...state.via, params.to];
+  const parts = await Promise.all(points.slice(1).map((to, i) => one({ ...params, from: points[i], to, alternatives: 0 })));
+  return joinResponses(parts);
 }
 
 function validate() {
@@ -127,7 +175,7 @@ async function doRoute({ autoCompare = false, push = false, fromForm = true } = 
   hooks.routing = true;
   hooks.lastError = null;
   try {
-    const resp = await api.getRoute(api.routeParams(state), routeCtrl.signal);
+    const resp = await fetchRoute(api.routeParams(state), { signal: routeCtrl.signal });
     await mapReady;
     hooks.lastResponse = resp;
     hooks.scenarioResponse = null;
@@ -230,9 +278,7 @@ async function currentRouteFor(tonnes) {
   if (!cur) return null;
   const params = { ...api.routeParams(state), cargo_tonnes: tonnes };
   const sc = scenarioFromState(state);
-  const resp = cur.scenario
-    ? state.scenario && !sc ? await api.getRoute({ ...params, scenario: state.scenario }) : await api.postRoute(params, sc)
-    : await api.getRoute(params);
+  const resp = cur.scenario ? await fetchRoute(params, { scenario: sc, saved: state.scenario && !sc ? state.scenario : '' }) : await fetchRoute(params);
   const key = (r) => (r.border_crossings || []).map((b) => b.id).join(',');
   const want = key(cur.route);
   const route = (resp.routes || []).find((r) => key(r) === want) || resp.routes[cur.scenario ? 0 : Math.min(cur.index, resp.routes.length - 1)];
@@ -422,8 +468,8 @@ async function doCompare() {
   try {
     // Base and scenario asked for together, so both reflect the same data.
     const [base, scn] = await Promise.allSettled([
-      api.getRoute(params),
-      state.scenario ? api.getRoute({ ...params, scenario: state.scenario }) : api.postRoute(params, sc),
+      fetchRoute(params),
+      state.scenario ? fetchRoute(params, { saved: state.scenario }) : fetchRoute(params, { scenario: sc }),
     ]);
     if (base.status === 'rejected') {
       showMessage(base.reason, 'error');
@@ -699,6 +745,17 @@ function boot() {
     const d = { v: inputs.destination.value, id: inputs.destination.dataset.placeId, n: inputs.destination.dataset.placeName };
     setPlace(inputs.origin, d.v, d.n === d.v ? d.id : null);
     setPlace(inputs.destination, o.v, o.n === o.v ? o.id : null);
+    readForm();
+    state.via.reverse();
+    renderVias();
+  });
+  $('#add-via').addEventListener('click', () => {
+    readForm();
+    if (state.via.length >= 3) return;
+    state.via.push('');
+    renderVias();
+    const inputs = document.querySelectorAll('#via-list input');
+    inputs[inputs.length - 1].focus();
   });
   $('#pick-toggle').addEventListener('click', () => setPickMode(pickMode ? null : 'origin'));
   $('#itinerary-toggle').addEventListener('click', () => openPane('itinerary'));

@@ -14,6 +14,7 @@
 //   avoid             comma list of countries (ISO alpha-2) the routes must not enter
 //   abcp              comma list of BCP ids the routes must not use
 //   dep               departure, local date-time YYYY-MM-DDTHH:MM (arrival time at each step)
+//   via               stops on the way, separated by ';' (names, UN/LOCODEs or lat,lon)
 //   lang              interface language: en (default) or ru
 // Landed-cost panel (written only while an HS code is set):
 //   hs                HS code (2-10 digits)
@@ -43,6 +44,7 @@ export const DEFAULTS = Object.freeze({
   avoid: [],
   abcp: [],
   dep: '',
+  via: [],
   hs: '',
   val: null,
   cur: 'USD',
@@ -111,6 +113,7 @@ export function readUrlState(search = window.location.search) {
     open: list(p.get('open')),
     avoid: list(p.get('avoid')).map((c) => c.toUpperCase()).filter((c) => /^[A-Z]{2}$/.test(c)),
     abcp: list(p.get('abcp')),
+    via: (p.get('via') || '').split(';').map((x) => x.trim()).filter(Boolean).slice(0, 3),
     dep: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(p.get('dep') || '') ? p.get('dep') : '',
     hs: (p.get('hs') || '').trim().slice(0, 20),
     val: optNum(p.get('val')),
@@ -150,6 +153,7 @@ export function writeUrlState(s, { push = false } = {}) {
   if (s.avoid && s.avoid.length) p.set('avoid', s.avoid.join(','));
   if (s.abcp && s.abcp.length) p.set('abcp', s.abcp.join(','));
   if (s.dep) p.set('dep', s.dep);
+  if (s.via && s.via.length) p.set('via', s.via.join(';'));
   if (s.hs) {
     p.set('hs', s.hs);
     if (s.val !== null && s.val !== undefined) p.set('val', String(s.val));

@@ -492,6 +492,22 @@ async function main() {
     await page.waitForTimeout(600);
     await shot(page, 'ferry.png');
 
+    // 15b. Stops on the way: Tashkent -> Bishkek -> Almaty, planned part by part and joined.
+    await page.goto(`${base}/?from=UZTAS&to=Almaty&modes=road&via=Bishkek`);
+    await waitRoute(page);
+    const via = await page.evaluate(() => {
+      const r = window.__caravan.lastResponse;
+      return { stops: r.stops, n: r.routes.length, legs: r.routes[0].legs.map((l) => `${l.from}>${l.to}`), km: r.routes[0].summary.distance_km, last: r.routes[0].profile.at(-1).km };
+    });
+    assert(via.n === 1 && via.stops.length === 1 && /Bishkek/.test(via.stops[0]), `one joined route via Bishkek: ${JSON.stringify(via)}`);
+    assert(via.legs.some((l) => /Bishkek/.test(l)) && Math.abs(via.km - via.last) < 1, `legs reach Bishkek and the profile spans the trip: ${JSON.stringify(via)}`);
+    assert((await page.getByTestId('via-input').inputValue()).length > 0, 'the stop is shown in the form');
+    await page.getByTestId('add-via').click();
+    assert((await page.getByTestId('via-input').count()) === 2, 'a second stop field added');
+    await page.getByTestId('via-remove').last().click();
+    assert((await page.getByTestId('via-input').count()) === 1, 'and removed');
+    log(`stops: Tashkent -> ${via.stops.join(', ')} -> Almaty joined into one route of ${Math.round(via.km)} km`);
+
     // 16. errors are shown plainly
     await page.goto(`${base}/?from=Tashkentt&to=Karachi&modes=road`);
     const msg = page.getByTestId('message');
