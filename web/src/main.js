@@ -774,6 +774,12 @@ function boot() {
       isPicking: () => !!pickMode,
       bcpState,
       onBcpAction,
+      onEndpointDrag: (which, lngLat) => {
+        const text = `${lngLat.lat.toFixed(3)},${lngLat.lng.toFixed(3)}`;
+        setPlace(which === 'origin' ? inputs.origin : inputs.destination, text, null);
+        state.route = 0;
+        doRoute({ push: true });
+      },
     })
     .then(() => {
       hooks.mapReady = true;

@@ -566,7 +566,9 @@ export function setEndpoint(which, lngLat, label) {
   if (endpointMarkers[which]) endpointMarkers[which].remove();
   endpointMarkers[which] = null;
   if (!lngLat || !map) return;
-  const m = new maplibregl.Marker({ color: which === 'origin' ? '#1f8a3b' : '#c62828' }).setLngLat(lngLat);
+  const m = new maplibregl.Marker({ color: which === 'origin' ? '#1f8a3b' : '#c62828', draggable: !!handlers.onEndpointDrag }).setLngLat(lngLat);
+  // Drag an end to re-plan from / to where it is dropped.
+  if (handlers.onEndpointDrag) m.on('dragend', () => handlers.onEndpointDrag(which, m.getLngLat()));
   const el = m.getElement();
   el.dataset.testid = `${which}-marker`;
   const name = t(which === 'origin' ? 'Origin: {name}' : 'Destination: {name}', { name: label || '' });

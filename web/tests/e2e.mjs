@@ -508,6 +508,18 @@ async function main() {
     assert((await page.getByTestId('via-input').count()) === 1, 'and removed');
     log(`stops: Tashkent -> ${via.stops.join(', ')} -> Almaty joined into one route of ${Math.round(via.km)} km`);
 
+    // 15c. Drag the destination pin: the trip is planned again to where it is dropped.
+    await page.waitForTimeout(700);
+    const pin = await page.getByTestId('destination-marker').boundingBox();
+    await page.mouse.move(pin.x + pin.width / 2, pin.y + pin.height - 4);
+    await page.mouse.down();
+    await page.mouse.move(pin.x + pin.width / 2 - 25, pin.y + pin.height - 4, { steps: 5 });
+    await page.mouse.move(pin.x + pin.width / 2 - 50, pin.y + pin.height + 10, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => /^-?\d+\.\d+,-?\d+\.\d+$/.test(new URL(location.href).searchParams.get('to') || ''));
+    await waitRoute(page);
+    log(`dragged the destination pin: re-planned to ${new URL(page.url()).searchParams.get('to')}`);
+
     // 16. errors are shown plainly
     await page.goto(`${base}/?from=Tashkentt&to=Karachi&modes=road`);
     const msg = page.getByTestId('message');
