@@ -56,6 +56,7 @@ const RU = {
   Hours: 'Часы',
   'Cum. km': 'Всего км',
   Arrival: 'Прибытие',
+  Elapsed: 'С начала',
   Total: 'Итого',
   'Border: {name} ({countries})': 'Граница: {name} ({countries})',
   ', gauge change': ', смена колеи',

@@ -319,6 +319,9 @@ export function renderItinerary(route, dep) {
   body.innerHTML = '';
   if (!route) return;
   const rows = timedRows(route, dep);
+  // Without a departure the last column is the time since the start.
+  const head = document.querySelector('[data-testid=itinerary-table] thead th:last-child');
+  if (head) head.textContent = t(depMs(dep) === null ? 'Elapsed' : 'Arrival');
   rows.forEach((r, i) => {
     const tr = document.createElement('tr');
     tr.className = `it-${r.kind}`;
