@@ -93,7 +93,7 @@ function panel(container, { title, yLabel, yFmt, series, width, height = 210 }) 
       for (const p of s.points) if (!best || Math.abs(p.km - km) < Math.abs(best.km - km) || (p.km === best.km)) best = p;
       if (!best) continue;
       if (cx === null) cx = xs(best.km);
-      lines.push(`<b style="color:${s.color}">${esc(s.name)}</b> ${fmtNum(best.km, 0)} km &middot; ${esc(yFmt(best.y))} &middot; ${esc(best.event)} ${esc(best.label || '')}`);
+      lines.push(`<b class="ser-${s.dash ? 'scenario' : 'route'}">${esc(s.name)}</b> ${fmtNum(best.km, 0)} km &middot; ${esc(yFmt(best.y))} &middot; ${esc(best.event)} ${esc(best.label || '')}`);
     }
     if (cx === null) return;
     cursor.setAttribute('x1', cx);
@@ -136,8 +136,8 @@ export function renderProfile(container, main, compare) {
   panel(row, { title: t('Cumulative cost'), yLabel: 'USD', yFmt: (v) => `$${fmtNum(v, 0)}`, series: series('cost_usd'), width });
   const legend = document.createElement('div');
   legend.className = 'chart-legend';
-  legend.innerHTML = `<span><i style="background:${EVENT_COLORS.border}"></i>${esc(t('border crossing (wait / fee)'))}</span>
-    <span><i style="background:${EVENT_COLORS.transfer}"></i>${esc(t('transfer (mode change / port)'))}</span>
+  legend.innerHTML = `<span><i class="ev-border"></i>${esc(t('border crossing (wait / fee)'))}</span>
+    <span><i class="ev-transfer"></i>${esc(t('transfer (mode change / port)'))}</span>
     ${compare && compare.length ? `<span><i class="dash"></i>${esc(t('scenario route'))}</span>` : ''}`;
   container.appendChild(legend);
 }

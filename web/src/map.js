@@ -22,6 +22,8 @@ export const MODE_COLORS = {
   sea: '#0f766e',
   caspian_ferry: '#7e22ce',
 };
+/** CSS class carrying a mode's colour as --c (see style.css; no inline styles, for a strict CSP). */
+export const modeClass = (m) => (MODE_COLORS[m] ? `m-${m}` : String(m).includes('ferry') ? 'm-caspian_ferry' : 'm-other');
 export const modeColor = (m) => MODE_COLORS[m] || (String(m).includes('ferry') ? MODE_COLORS.caspian_ferry : OTHER_COLOR);
 export const SCENARIO_COLOR = '#1b1b1b';
 const OTHER_COLOR = '#5f6368';

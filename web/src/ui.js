@@ -1,7 +1,7 @@
 // DOM rendering for the side panel, drawer and legend. Pure-ish functions: they take
 // data + callbacks and (re)build their part of the page; main.js owns the state.
 import { esc, fmtNum, fmtUsd, fmtDelta, fmtDateTime } from './format.js';
-import { MODE_COLORS, SCENARIO_COLOR, BCP_CLASS_COLORS, modeColor, placeName, namesInText } from './map.js';
+import { MODE_COLORS, modeClass, placeName, namesInText } from './map.js';
 import { t } from './i18n.js';
 
 export const $ = (sel) => document.querySelector(sel);
@@ -194,7 +194,7 @@ export function showMessage(err, kind = 'error', onSuggestion) {
 /* ---------- route cards ---------- */
 
 const modeLabel = (m) => (m === 'caspian_ferry' ? t('Caspian ferry') : t(m));
-const modeChip = (m) => `<span class="chip" style="--c:${modeColor(m)}">${esc(modeLabel(m))}</span>`;
+const modeChip = (m) => `<span class="chip ${modeClass(m)}">${esc(modeLabel(m))}</span>`;
 
 function summaryHtml(s) {
   return `
@@ -326,9 +326,9 @@ export function renderItinerary(route, dep) {
     const tr = document.createElement('tr');
     tr.className = `it-${r.kind}`;
     tr.dataset.kind = r.kind;
-    const color = MODE_COLORS[r.mode] ? modeColor(r.mode) : null;
+    const color = MODE_COLORS[r.mode] ? modeClass(r.mode) : null;
     tr.innerHTML = `<td>${i + 1}</td><td>${esc(r.step)}${r.basis && r.basis !== 'sourced' ? ` <span class="basis" title="basis of the figure">${esc(r.basis)}</span>` : ''}</td>
-      <td>${color ? `<span class="swatch" style="background:${color}"></span>` : ''}${esc(r.mode === 'caspian_ferry' ? t('Caspian ferry') : r.mode)}</td>
+      <td>${color ? `<span class="swatch ${color}"></span>` : ''}${esc(r.mode === 'caspian_ferry' ? t('Caspian ferry') : r.mode)}</td>
       <td class="num">${r.km === null ? '' : fmtNum(r.km, 0)}</td><td class="num">${fmtNum(r.hours, 1)}</td>
       <td class="num">${fmtNum(r.usd, 0)}</td><td class="num">${fmtNum(r.at, 0)}</td>
       <td class="arr" data-testid="arrival">${r.arrival === null ? `${fmtNum(r.cumHours, 1)} h` : esc(fmtDateTime(r.arrival))}</td>`;
@@ -420,7 +420,7 @@ export function renderScenarioIndicator(scn, desc, onClear) {
   const on = !!(scn.scenario || (scn.close && scn.close.length) || (scn.open && scn.open.length) || Object.keys(scn.wait || {}).length);
   box.hidden = !on;
   if (!on) return;
-  box.innerHTML = `<span class="scn-swatch" style="--c:${SCENARIO_COLOR}"></span><b>${esc(t('Scenario active'))}:</b> <span class="scn-desc-text"></span> `;
+  box.innerHTML = `<span class="scn-swatch"></span><b>${esc(t('Scenario active'))}:</b> <span class="scn-desc-text"></span> `;
   box.querySelector('.scn-desc-text').textContent = desc || scn.scenario;
   const b = document.createElement('button');
   b.type = 'button';
@@ -462,7 +462,7 @@ export function renderComparison(base, scn, scnError, scenarioDesc) {
   box.innerHTML = `
     <h3>Comparison <span class="scn-desc">${esc(scenarioDesc)}</span></h3>
     <table class="cmp" data-testid="comparison-table">
-      <thead><tr><th></th><th>Base</th><th><span class="scn-swatch" style="--c:${SCENARIO_COLOR}"></span>Scenario</th><th>\u0394</th></tr></thead>
+      <thead><tr><th></th><th>Base</th><th><span class="scn-swatch"></span>Scenario</th><th>\u0394</th></tr></thead>
       <tbody>
         ${row('Time (h)', bs.hours, ss.hours, 1, '')}
         ${row('Time (days)', bs.days, ss.days, 2, '')}
@@ -483,10 +483,10 @@ export function renderComparison(base, scn, scnError, scenarioDesc) {
 
 export function renderLegend({ onLabels, onAllBcps } = {}) {
   const modes = Object.entries(MODE_COLORS)
-    .map(([m, c]) => `<div class="lg-row"><span class="lg-line" style="background:${c}"></span>${esc(modeLabel(m))}</div>`)
+    .map(([m]) => `<div class="lg-row"><span class="lg-line ${modeClass(m)}"></span>${esc(modeLabel(m))}</div>`)
     .join('');
   const cls = [['fast', 'open, wait < 6 h'], ['mid', 'open, wait 6-24 h'], ['slow', 'open, wait > 24 h'], ['closed', 'closed / restricted']]
-    .map(([k, label]) => `<div class="lg-row"><span class="lg-dot" style="background:${BCP_CLASS_COLORS[k]}"></span>${esc(t(label))}</div>`)
+    .map(([k, label]) => `<div class="lg-row"><span class="lg-dot bc-${k}"></span>${esc(t(label))}</div>`)
     .join('');
   $('#legend').innerHTML = `<details open><summary>${esc(t('Legend'))}</summary>
     <div class="lg-modes">${modes}</div>

@@ -109,6 +109,8 @@ async function main() {
       page.on('pageerror', (e) => problems.push(`page error (${viewport.width}px): ${e.message}`));
       page.on('console', (m) => {
         if (m.type() === 'error') console.log(`[browser console.error] ${m.text()}`);
+        // Whatever Content-Security-Policy the server sends, the app must live within it.
+        if (/Content Security Policy/i.test(m.text())) problems.push(`CSP violation: ${m.text().slice(0, 300)}`);
       });
       page.on('request', (r) => {
         const u = new URL(r.url());
