@@ -60,6 +60,8 @@ export function routeParams(s) {
     alternatives: s.alternatives,
     cargo_tonnes: s.tonnes,
     cargo_value_usd: s.value,
+    avoid_countries: s.avoid && s.avoid.length ? s.avoid : undefined,
+    avoid_bcps: s.abcp && s.abcp.length ? s.abcp : undefined,
   };
 }
 
@@ -76,6 +78,8 @@ export const postRoute = (params, scenario, signal) =>
       alternatives: Number(params.alternatives),
       cargo_tonnes: Number(params.cargo_tonnes),
       cargo_value_usd: Number(params.cargo_value_usd),
+      ...(params.avoid_countries ? { avoid_countries: params.avoid_countries } : {}),
+      ...(params.avoid_bcps ? { avoid_bcps: params.avoid_bcps } : {}),
       ...(scenario ? { scenario } : {}),
     },
     signal,

@@ -2,6 +2,7 @@
 // where time is lost), drawn as plain SVG: x = km, y = hours or USD. Consecutive
 // profile points at the same km (border, transfer) become vertical jumps.
 import { esc, fmtNum } from './format.js';
+import { t } from './i18n.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const EVENT_COLORS = { border: '#e08a00', transfer: '#2b65d9', start: '#1f8a3b', end: '#c62828' };
@@ -11,8 +12,9 @@ function niceTicks(max, count = 5) {
   const raw = max / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
-  const ticks = [];
-  for (let v = 0; v <= max + step * 0.5; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
+  // Up to the first tick at or above the maximum, so the axis covers every point.
+  const ticks = [0];
+  while (ticks[ticks.length - 1] < max) ticks.push(Math.round(ticks.length * step * 1e6) / 1e6);
   return ticks;
 }
 
@@ -42,6 +44,10 @@ function panel(container, { title, yLabel, yFmt, series, width, height = 210 }) 
   wrap.className = 'chart';
   container.appendChild(wrap);
   const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title }, wrap);
+  svg.dataset.xMax = String(xt[xt.length - 1]);
+  svg.dataset.yMax = String(yt[yt.length - 1]);
+  svg.dataset.dataXMax = String(xMax);
+  svg.dataset.dataYMax = String(yMax);
   el('text', { x: m.l, y: 16, class: 'c-title' }, svg).textContent = title;
 
   for (const v of yt) {
@@ -54,7 +60,7 @@ function panel(container, { title, yLabel, yFmt, series, width, height = 210 }) 
   }
   el('line', { x1: m.l, x2: m.l + w, y1: m.t + h, y2: m.t + h, class: 'c-axis' }, svg);
   el('line', { x1: m.l, x2: m.l, y1: m.t, y2: m.t + h, class: 'c-axis' }, svg);
-  el('text', { x: m.l + w / 2, y: height - 4, class: 'c-label', 'text-anchor': 'middle' }, svg).textContent = 'distance (km)';
+  el('text', { x: m.l + w / 2, y: height - 4, class: 'c-label', 'text-anchor': 'middle' }, svg).textContent = t('distance (km)');
   el('text', { x: 14, y: m.t + h / 2, class: 'c-label', 'text-anchor': 'middle', transform: `rotate(-90 14 ${m.t + h / 2})` }, svg).textContent = yLabel;
 
   for (const s of series) {
@@ -87,7 +93,7 @@ function panel(container, { title, yLabel, yFmt, series, width, height = 210 }) 
       for (const p of s.points) if (!best || Math.abs(p.km - km) < Math.abs(best.km - km) || (p.km === best.km)) best = p;
       if (!best) continue;
       if (cx === null) cx = xs(best.km);
-      lines.push(`<b style="color:${s.color}">${esc(s.name)}</b> ${fmtNum(best.km, 0)} km &middot; ${esc(yFmt(best.y))} &middot; ${esc(best.event)} ${esc(best.label || '')}`);
+      lines.push(`<b class="ser-${s.dash ? 'scenario' : 'route'}">${esc(s.name)}</b> ${fmtNum(best.km, 0)} km &middot; ${esc(yFmt(best.y))} &middot; ${esc(best.event)} ${esc(best.label || '')}`);
     }
     if (cx === null) return;
     cursor.setAttribute('x1', cx);
@@ -111,7 +117,7 @@ function panel(container, { title, yLabel, yFmt, series, width, height = 210 }) 
 export function renderProfile(container, main, compare) {
   container.innerHTML = '';
   if (!main || !main.length) {
-    container.textContent = 'No profile for this route.';
+    container.textContent = t('No profile for this route.');
     return;
   }
   const avail = container.clientWidth || 900;
@@ -126,12 +132,12 @@ export function renderProfile(container, main, compare) {
   const row = document.createElement('div');
   row.className = `chart-row${twoUp ? ' two-up' : ''}`;
   container.appendChild(row);
-  panel(row, { title: 'Cumulative time', yLabel: 'hours', yFmt: (v) => `${fmtNum(v, v > 0 && v < 10 ? 1 : 0)} h`, series: series('hours'), width });
-  panel(row, { title: 'Cumulative cost', yLabel: 'USD', yFmt: (v) => `$${fmtNum(v, 0)}`, series: series('cost_usd'), width });
+  panel(row, { title: t('Cumulative time'), yLabel: 'hours', yFmt: (v) => `${fmtNum(v, v > 0 && v < 10 ? 1 : 0)} h`, series: series('hours'), width });
+  panel(row, { title: t('Cumulative cost'), yLabel: 'USD', yFmt: (v) => `$${fmtNum(v, 0)}`, series: series('cost_usd'), width });
   const legend = document.createElement('div');
   legend.className = 'chart-legend';
-  legend.innerHTML = `<span><i style="background:${EVENT_COLORS.border}"></i>border crossing (wait / fee)</span>
-    <span><i style="background:${EVENT_COLORS.transfer}"></i>transfer (mode change / port)</span>
-    ${compare && compare.length ? '<span><i class="dash"></i>scenario route</span>' : ''}`;
+  legend.innerHTML = `<span><i class="ev-border"></i>${esc(t('border crossing (wait / fee)'))}</span>
+    <span><i class="ev-transfer"></i>${esc(t('transfer (mode change / port)'))}</span>
+    ${compare && compare.length ? `<span><i class="dash"></i>${esc(t('scenario route'))}</span>` : ''}`;
   container.appendChild(legend);
 }

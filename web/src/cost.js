@@ -8,7 +8,6 @@ import { CURRENCIES, INCOTERMS, writeUrlState } from './state.js';
 let state; // the page state (owned by main.js)
 let hooks; // window.__caravan
 let ctrl = null; // AbortController of the request in flight
-let kgTouched = false; // the user typed a weight: stop following the route's tonnage
 let hsPicked = null; // {code, description} of the last autocomplete pick
 
 const el = {};
@@ -33,17 +32,38 @@ function inputNum(input) {
 const fmtMoney = (n) => (n === null || n === undefined || !Number.isFinite(Number(n)) ? null : fmtNum(n, 2));
 const unknownHtml = '<span class="unknown" title="Not known: see the list of unknown items below">unknown</span>';
 
-/** The current route, when there is one to take the freight from. */
+/** The route on the map (selected alternative, or the scenario's), to take the freight from. */
 function routeInfo() {
-  const resp = hooks.lastResponse;
-  if (!resp || !resp.routes || !resp.routes.length) return null;
+  const cur = hooks.currentRoute ? hooks.currentRoute() : null;
+  if (!cur) return null;
   return {
-    from: state.from,
-    to: state.to,
+    cur,
     modes: [...state.modes],
-    origin: resp.origin || {},
-    destination: resp.destination || {},
-    tonnes: Number(resp.cargo_tonnes ?? state.tonnes),
+    origin: cur.resp.origin || {},
+    destination: cur.resp.destination || {},
+    tonnes: Number(cur.resp.cargo_tonnes ?? state.tonnes),
+  };
+}
+
+/**
+ * The transport figures of a route for the landed cost (as the server's
+ * caravan_cost::freight::transport_from_route): line haul and transfers as freight,
+ * border fees apart, and the cost accumulated before the crossing into `destination`.
+ */
+export function transportFromRoute(resp, route, destination, label) {
+  const s = route.summary;
+  const entry = [...(route.border_crossings || [])].reverse().find((c) => c.countries && c.countries[1] === destination);
+  let toBorder = null;
+  if (entry) {
+    const at = (route.profile || []).findIndex((p) => p.event === 'border' && Math.abs(p.km - entry.at_km) < 1e-6);
+    if (at > 0) toBorder = route.profile[at - 1].cost_usd;
+  }
+  const crossings = (route.border_crossings || []).map((c) => c.name).join(', ') || 'none';
+  return {
+    freight_usd: s.cost_usd - s.cost_border_usd,
+    freight_to_border_usd: toBorder ?? s.cost_usd,
+    border_fees_usd: s.cost_border_usd,
+    source: `Caravan route ${resp.origin?.name} -> ${resp.destination?.name} (${label}; ${(s.modes || []).join('+')}, ${Math.round(resp.cargo_tonnes)} t): ${Math.round(s.distance_km)} km, ${s.days.toFixed(1)} days, crossings ${crossings}`,
   };
 }
 
@@ -58,7 +78,6 @@ function fillForm() {
   el.incoterm.value = state.inco;
   el.shipment.value = state.ship;
   el.kg.value = state.kg ?? '';
-  kgTouched = state.kg !== null;
   el.date.value = state.date || today();
   el.insurance.value = state.ins ?? '';
   el.origin.value = state.co;
@@ -75,7 +94,7 @@ function readForm() {
   state.cur = el.currency.value;
   state.inco = el.incoterm.value;
   state.ship = el.shipment.value;
-  state.kg = kgTouched ? inputNum(el.kg) : null;
+  state.kg = inputNum(el.kg);
   state.date = el.date.value || today();
   state.ins = inputNum(el.insurance);
   if (!el.fromRoute.disabled) state.rf = el.fromRoute.checked;
@@ -98,8 +117,9 @@ function readForm() {
   }
   if (!/^[A-Z]{2}$/.test(origin)) return { error: 'Origin country: two letters (ISO 3166 alpha-2), e.g. UZ.' };
   if (!/^[A-Z]{2}$/.test(destination)) return { error: 'Destination country: two letters (ISO 3166 alpha-2), e.g. KZ.' };
-  const weight = state.kg ?? (r ? Math.round(r.tonnes * 1000) : null);
-  if (useRoute && !(weight > 0)) return { error: 'Give the gross weight in kg: it sets the tonnage of the route that prices the freight.' };
+  // Asked, never defaulted: the weight prices the freight and any specific duty.
+  const weight = state.kg;
+  if (useRoute && !(weight > 0)) return { error: 'Give the gross weight in kg: it sets the tonnage of the route that prices the freight.', field: 'kg' };
   const transport = {};
   if (state.ins !== null) transport.insurance_usd = state.ins;
   if (!useRoute && state.fr !== null) transport.freight_usd = state.fr;
@@ -118,7 +138,7 @@ function readForm() {
       transport,
       claim_preference: state.pref,
     },
-    route: useRoute ? { from: r.from, to: r.to, modes: r.modes } : null,
+    route: useRoute ? r : null,
   };
 }
 
@@ -134,12 +154,11 @@ function updateRouteUi() {
     if (!el.origin.value && r.origin.country) el.origin.value = r.origin.country;
     if (!el.destination.value && r.destination.country) el.destination.value = r.destination.country;
   }
-  if (r && !kgTouched) el.kg.value = String(Math.round(r.tonnes * 1000));
   const name = (p) => `${p.name || p.query || '?'}${p.country ? ` (${p.country})` : ''}`;
   el.routeInfo.textContent = !r
     ? 'No route yet: plan one above to price the freight from it, or give the countries and the freight here.'
     : useRoute
-      ? `Countries, freight and border fees from the best ${r.modes.join('/')} route ${name(r.origin)} \u2192 ${name(r.destination)} (generalized cost, tonnage from the weight), planned by the server.`
+      ? `Countries, freight and border fees from the route on the map (${r.cur.label}) ${name(r.origin)} \u2192 ${name(r.destination)}, planned again for the weight given.`
       : 'Freight not from the route: give it below (blank = unknown).';
 }
 
@@ -169,7 +188,16 @@ export async function computeCost() {
   hooks.costRequest = req;
   el.result.classList.add('stale');
   try {
-    const resp = await api.postCost(req.body, req.route, mine.signal);
+    if (req.route) {
+      // The selected alternative (or the scenario's route), planned for this weight.
+      const tonnes = req.body.weight_kg / 1000;
+      const same = Math.abs(tonnes - req.route.tonnes) < 1e-9;
+      const cur = same ? req.route.cur : await hooks.currentRouteFor(tonnes);
+      if (mine.signal.aborted) return;
+      req.body.transport = { ...transportFromRoute(cur.resp, cur.route, req.body.destination, cur.label), ...req.body.transport };
+      req.routeLabel = cur.label;
+    }
+    const resp = await api.postCost(req.body, null, mine.signal);
     hooks.costResponse = resp;
     showError(null);
     renderResult(resp, req);
@@ -361,7 +389,7 @@ function renderResult(resp, req) {
 
   el.result.innerHTML = `
     <div class="cost-goods" data-testid="cost-goods"><span class="hs-code">HS ${esc(goods.hs)}</span><ol class="hs-path">${path}</ol></div>
-    <div class="cost-meta">${esc(resp.origin)} \u2192 ${esc(resp.destination)} &middot; ${esc(resp.date)} &middot; ${esc(resp.incoterm)} &middot; ${esc(SHIPMENT_LABEL[resp.shipment] || resp.shipment)}${req.route ? ' &middot; freight from the route' : ''}</div>
+    <div class="cost-meta">${esc(resp.origin)} \u2192 ${esc(resp.destination)} &middot; ${esc(resp.date)} &middot; ${esc(resp.incoterm)} &middot; ${esc(SHIPMENT_LABEL[resp.shipment] || resp.shipment)}${req.route ? ` &middot; freight from the route (${esc(req.routeLabel)})` : ''}</div>
     ${valuation}
     <table class="cost-table lines" data-testid="cost-lines">
       <colgroup><col /><col class="c-base" /><col class="c-rate" /><col class="c-amt" /><col class="c-src" /></colgroup>
@@ -396,7 +424,7 @@ function showDesc() {
 export function onRouteChanged({ recompute = true } = {}) {
   updateRouteUi();
   // A shared link (or an earlier computation) with an HS code recomputes on the new route.
-  if (recompute && state.hs && routeInfo()) computeCost();
+  if (recompute && state.hs && state.kg && routeInfo()) computeCost();
 }
 
 /** On page load without a route: recompute a linked cost that needs no route. */
@@ -449,7 +477,6 @@ export function initCost(pageState, pageHooks) {
     skip: () => false,
   });
   el.hs.addEventListener('input', showDesc);
-  el.kg.addEventListener('input', () => (kgTouched = el.kg.value.trim() !== ''));
   el.fromRoute.addEventListener('change', () => {
     state.rf = el.fromRoute.checked;
     updateRouteUi();

@@ -6,10 +6,14 @@ import { renderProfile } from './chart.js';
 import { readUrlState, writeUrlState, scenarioFromState } from './state.js';
 import {
   $, isCoord, setupAutocomplete, showMessage, renderWarnings, renderRouteCards, renderItinerary,
-  renderScenarioRows, renderComparison, renderLegend, bcpFromCatalog,
+  renderScenarioRows, renderComparison, renderLegend, bcpFromCatalog, announce, renderClosureNote,
+  renderScenarioIndicator, placeName,
 } from './ui.js';
-import { esc } from './format.js';
+import { esc, fmtNum, fmtUsd } from './format.js';
+import { t, translatePage, lang } from './i18n.js';
 import { initCost, onRouteChanged, restoreWithoutRoute } from './cost.js';
+import { joinResponses } from './via.js';
+import { downloadGeoJson, downloadGpx, downloadCsv, share, preparePrint } from './export.js';
 
 // Test hooks (see tests/e2e.mjs): tests wait on these instead of on timing.
 const hooks = (window.__caravan = {
@@ -22,6 +26,10 @@ const hooks = (window.__caravan = {
   routing: false,
   comparing: false,
   drawn: { routes: 0, scenario: 0 },
+  allBcps: 0,
+  announced: '',
+  selected: null,
+  labels: () => mapView.labelStats(),
 });
 
 const state = readUrlState();
@@ -47,6 +55,10 @@ function fillForm() {
   $('#alternatives').value = String(state.alternatives);
   $('#tonnes').value = String(state.tonnes);
   $('#value').value = String(state.value);
+  $('#avoid-countries').value = state.avoid.join(', ');
+  $('#avoid-bcps').value = state.abcp.join(', ');
+  $('#departure').value = state.dep;
+  renderVias();
 }
 
 /** What to send for an input: the picked place's id if the text is unchanged, else the text. */
@@ -77,12 +89,64 @@ function readForm() {
   const v = Number($('#value').value);
   state.tonnes = Number.isFinite(t) && t > 0 ? t : 20;
   state.value = Number.isFinite(v) && v >= 0 ? v : 50000;
+  const list = (sel) => [...new Set($(sel).value.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean))];
+  state.avoid = list('#avoid-countries').map((c) => c.toUpperCase());
+  state.abcp = list('#avoid-bcps');
+  state.dep = $('#departure').value || '';
+  state.via = [...document.querySelectorAll('#via-list input')].map(placeValue).filter(Boolean);
+}
+
+/* ---------- stops (via points) ---------- */
+
+const viaNames = new Map(); // place id -> name, for stops picked from the list
+
+function renderVias() {
+  const box = $('#via-list');
+  box.innerHTML = '';
+  state.via.forEach((v, i) => {
+    const div = document.createElement('div');
+    div.className = 'field place-field via-field';
+    div.dataset.testid = 'via-field';
+    div.innerHTML = `<label for="via-${i}">${esc(t('Stop {n}', { n: i + 1 }))}</label>
+      <div class="via-row"><div class="ac-wrap"><input id="via-${i}" type="text" data-testid="via-input" placeholder="${esc(t('City, UN/LOCODE or lat,lon'))}"
+        role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="via-${i}-list" />
+        <ul id="via-${i}-list" class="ac-list" role="listbox" hidden></ul></div>
+      <button type="button" class="secondary via-remove" data-testid="via-remove" aria-label="${esc(t('Remove stop {n}', { n: i + 1 }))}">\u2715</button></div>`;
+    const input = div.querySelector('input');
+    if (viaNames.has(v)) setPlace(input, viaNames.get(v), v);
+    else input.value = v;
+    setupAutocomplete(input, div.querySelector('ul'), (q, signal) => api.searchPlaces(q, 8, signal), (p) => {
+      viaNames.set(p.id, p.name);
+      setPlace(input, p.name, p.id);
+    });
+    div.querySelector('.via-remove').addEventListener('click', () => {
+      readForm();
+      state.via.splice(i, 1);
+      renderVias();
+    });
+    box.appendChild(div);
+  });
+  $('#add-via').disabled = state.via.length >= 3;
+}
+
+/**
+ * A route answer for `params` (+ scenario): one request, or with stops one per part,
+ * joined (alternatives are not asked per part).
+ */
+async function fetchRoute(params, { scenario = null, saved = '', signal } = {}) {
+  const one = (p) => (saved ? api.getRoute({ ...p, scenario: saved }, signal) : scenario ? api.postRoute(p, scenario, signal) : api.getRoute(p, signal));
+  if (!state.via.length) return one(params);
+  const points = [params.from, ...state.via, params.to];
+  const parts = await Promise.all(points.slice(1).map((to, i) => one({ ...params, from: points[i], to, alternatives: 0 })));
+  return joinResponses(parts);
 }
 
 function validate() {
   if (!state.from) return 'Enter an origin (a city, a UN/LOCODE or "lat,lon"), or click the map.';
   if (!state.to) return 'Enter a destination (a city, a UN/LOCODE or "lat,lon"), or click the map.';
   if (!state.modes.length) return 'Choose at least one mode: road, rail or sea.';
+  const bad = state.avoid.find((c) => !/^[A-Z]{2}$/.test(c));
+  if (bad) return `Avoid countries: "${bad}" is not a two-letter ISO code (e.g. IR, RU).`;
   return null;
 }
 
@@ -95,23 +159,23 @@ function setLoading(btn, on, text) {
 
 /* ---------- routing ---------- */
 
-async function doRoute({ autoCompare = false } = {}) {
-  readForm();
+async function doRoute({ autoCompare = false, push = false, fromForm = true } = {}) {
+  if (fromForm) readForm();
   const problem = validate();
   if (problem) {
     showMessage(problem, 'error');
     return;
   }
-  writeUrlState(state);
+  writeUrlState(state, { push });
   showMessage(null);
   if (routeCtrl) routeCtrl.abort();
   routeCtrl = new AbortController();
   const btn = $('#route-button');
-  setLoading(btn, true, 'Routing\u2026');
+  setLoading(btn, true, t('Routing\u2026'));
   hooks.routing = true;
   hooks.lastError = null;
   try {
-    const resp = await api.getRoute(api.routeParams(state), routeCtrl.signal);
+    const resp = await fetchRoute(api.routeParams(state), { signal: routeCtrl.signal });
     await mapReady;
     hooks.lastResponse = resp;
     hooks.scenarioResponse = null;
@@ -119,6 +183,11 @@ async function doRoute({ autoCompare = false } = {}) {
     scenarioProfile = null;
     onRouteResponse(resp);
     onRouteChanged(); // freight for the landed cost comes from this route
+    const best = resp.routes && resp.routes[0];
+    if (best) {
+      const s = best.summary;
+      announce(t('{n} route(s) found. Best: {km} km, {days} days, {usd}.', { n: resp.routes.length, km: fmtNum(s.distance_km, 0), days: fmtNum(s.days, 1), usd: fmtUsd(s.cost_usd) }));
+    }
     if (autoCompare && (scenarioFromState(state) || state.scenario)) await doCompare();
   } catch (e) {
     if (e.name === 'AbortError') return;
@@ -126,6 +195,7 @@ async function doRoute({ autoCompare = false } = {}) {
     hooks.lastResponse = null;
     clearResults();
     onRouteChanged({ recompute: false });
+    announce(e.message);
     showMessage(e, 'error', (sug) => {
       // Replace whichever input held the unknown name.
       const bad = [inputs.origin, inputs.destination].find((i) => e.message.includes(`\`${i.value.trim()}\``)) || inputs.origin;
@@ -134,12 +204,13 @@ async function doRoute({ autoCompare = false } = {}) {
     });
   } finally {
     hooks.routing = false;
-    setLoading(btn, false, 'Route');
+    setLoading(btn, false, t('Route'));
   }
 }
 
 function clearResults() {
   $('#results').hidden = true;
+  $('#route-actions').hidden = true;
   $('#scenario').hidden = true;
   $('#drawer').hidden = true;
   if (hooks.mapReady) mapView.clearRoutes();
@@ -159,7 +230,9 @@ function onRouteResponse(resp) {
     mapView.setEndpoint('destination', [resp.destination.lon, resp.destination.lat], resp.destination.name);
   }
   $('#results').hidden = false;
+  $('#route-actions').hidden = routes.length === 0;
   renderWarnings(resp.warnings);
+  renderClosures();
   $('#compare').hidden = true;
   mapView.drawScenarioRoute(null);
   hooks.drawn.scenario = 0;
@@ -175,22 +248,53 @@ function selectRoute(i, { fit = false } = {}) {
   state.route = i;
   writeUrlState(state);
   const route = resp.routes[i];
+  const same = hooks.selected === i && hooks.selectedResp === resp;
+  hooks.selected = i;
+  hooks.selectedResp = resp;
   hooks.drawn.routes = mapView.drawRoutes(resp.routes, i);
-  mapView.drawRouteMarkers(route);
+  // Markers are rebuilt only when the selection changes (an open popup stays open).
+  if (!same) mapView.drawRouteMarkers(route);
   renderRouteCards(resp, i, (j) => selectRoute(j));
-  renderItinerary(route);
-  $('#drawer-title').textContent = route ? `${i === 0 ? 'Best route' : `Alternative ${i}`}: ${resp.origin?.name ?? state.from} \u2192 ${resp.destination?.name ?? state.to}` : '';
+  renderItinerary(route, state.dep);
+  $('#drawer-title').textContent = route ? `${i === 0 ? t('Best route') : t('Alternative {n}', { n: i })}: ${placeName(resp.origin?.name ?? state.from)} \u2192 ${placeName(resp.destination?.name ?? state.to)}` : '';
   refreshProfile();
+  if (!same) onRouteChanged({ recompute: false });
   if (fit) fitAll();
 }
+
+/** The route the landed cost and exports use: the scenario's best when a scenario is compared, else the selected one. */
+function currentRoute() {
+  const resp = hooks.lastResponse;
+  if (!resp || !resp.routes || !resp.routes.length) return null;
+  const scn = hooks.scenarioResponse && hooks.scenarioResponse.routes && hooks.scenarioResponse.routes[0];
+  if (scn) return { resp: hooks.scenarioResponse, route: scn, index: 0, scenario: true, label: `${t('Scenario active')}: ${describeScenario(scenarioFromState(state))}` };
+  const i = Math.min(state.route, resp.routes.length - 1);
+  return { resp, route: resp.routes[i], index: i, scenario: false, label: i === 0 ? t('Best route') : t('Alternative {n}', { n: i }) };
+}
+
+/** The current route again, planned for another tonnage (same crossings when possible). */
+async function currentRouteFor(tonnes) {
+  const cur = currentRoute();
+  if (!cur) return null;
+  const params = { ...api.routeParams(state), cargo_tonnes: tonnes };
+  const sc = scenarioFromState(state);
+  const resp = cur.scenario ? await fetchRoute(params, { scenario: sc, saved: state.scenario && !sc ? state.scenario : '' }) : await fetchRoute(params);
+  const key = (r) => (r.border_crossings || []).map((b) => b.id).join(',');
+  const want = key(cur.route);
+  const route = (resp.routes || []).find((r) => key(r) === want) || resp.routes[cur.scenario ? 0 : Math.min(cur.index, resp.routes.length - 1)];
+  return { resp, route, index: cur.index, scenario: cur.scenario, label: cur.label };
+}
+hooks.currentRoute = currentRoute;
+hooks.currentRouteFor = currentRouteFor;
 
 /** Fit the map to the routes (and scenario route), keeping clear of the open drawer. */
 function fitAll() {
   const resp = hooks.lastResponse;
   if (!resp) return;
   const drawer = $('#drawer');
-  const pad = drawer.hidden ? 0 : drawer.offsetHeight;
-  const legend = $('#legend');
+  const phone = window.matchMedia('(max-width: 700px)').matches;
+  const pad = drawer.hidden || phone ? 0 : drawer.offsetHeight;
+  const legend = phone ? { offsetWidth: 0 } : $('#legend');
   const scn = hooks.scenarioResponse && hooks.scenarioResponse.routes && hooks.scenarioResponse.routes[0];
   mapView.fitRoutes(scn ? [...resp.routes, scn] : resp.routes, { bottom: pad, left: legend.offsetWidth });
 }
@@ -205,38 +309,148 @@ function refreshProfile() {
 
 /* ---------- scenario ---------- */
 
+function catalogBcp(id) {
+  return (bcpCatalog || []).find((b) => b.id === id);
+}
+
 function scenarioBcps() {
   const best = hooks.lastResponse && hooks.lastResponse.routes[0];
   const list = best ? [...best.border_crossings] : [];
   const ids = new Set(list.map((b) => b.id));
-  // Crossings named in the URL or added by search that are not on the best route.
-  for (const b of extraBcps) if (!ids.has(b.id)) (list.push(b), ids.add(b.id));
-  for (const id of [...state.close, ...Object.keys(state.wait)]) {
-    if (!ids.has(id)) (list.push({ id, name: id, mode: '', countries: [] }), ids.add(id));
+  // Closed crossings the route goes around, crossings named in the URL or added by
+  // search or from a popup, that are not on the best route.
+  for (const b of [...closuresNear(), ...extraBcps]) if (!ids.has(b.id)) (list.push(b), ids.add(b.id));
+  for (const id of [...state.close, ...state.open, ...Object.keys(state.wait)]) {
+    if (!ids.has(id)) {
+      const c = catalogBcp(id);
+      list.push(c ? bcpFromCatalog(c) : { id, name: id, mode: '', countries: [] });
+      ids.add(id);
+    }
   }
   return list;
 }
 
+/** Is a crossing closed in the data, and what does the scenario make of it. */
+function bcpState(b) {
+  const c = catalogBcp(b.id);
+  const closedData = (c ? c.status : b.status) === 'closed';
+  const reopened = closedData && state.open.includes(b.id);
+  const closed = state.close.includes(b.id) || (closedData && !reopened);
+  return { closedData, reopened, closed, avoided: state.abcp.includes(b.id) };
+}
+
+/** Close or reopen a crossing in the scenario (data status respected). */
+function setClosed(b, closed) {
+  const { closedData } = bcpState(b);
+  if (closed) {
+    if (closedData) state.open = state.open.filter((x) => x !== b.id);
+    else state.close = [...new Set([...state.close, b.id])];
+  } else {
+    state.close = state.close.filter((x) => x !== b.id);
+    if (closedData) state.open = [...new Set([...state.open, b.id])];
+  }
+  if (!extraBcps.some((x) => x.id === b.id) && !(hooks.lastResponse?.routes[0]?.border_crossings || []).some((x) => x.id === b.id)) {
+    const c = catalogBcp(b.id);
+    extraBcps.push(c ? bcpFromCatalog(c) : b);
+  }
+  state.scenario = ''; // edited: no longer the saved scenario as-is
+  writeUrlState(state);
+}
+
 function renderScenarioPanel() {
-  renderScenarioRows(scenarioBcps(), state, (id, change) => {
-    if ('close' in change) {
-      state.close = change.close ? [...new Set([...state.close, id])] : state.close.filter((x) => x !== id);
-    }
+  renderScenarioRows(scenarioBcps(), state, bcpState, (b, change) => {
+    if ('close' in change) setClosed(b, change.close);
     if ('wait' in change) {
-      if (change.wait === null) delete state.wait[id];
-      else state.wait[id] = change.wait;
+      if (change.wait === null) delete state.wait[b.id];
+      else state.wait[b.id] = change.wait;
+      state.scenario = '';
+      writeUrlState(state);
     }
-    state.scenario = ''; // edited: no longer the saved scenario as-is
-    writeUrlState(state);
+    renderScenarioIndicator(state, describeScenario(scenarioFromState(state)), clearScenario);
   });
+  renderScenarioIndicator(state, describeScenario(scenarioFromState(state)), clearScenario);
+}
+
+/** A popup's button: close / reopen in the scenario (then compare), or avoid (then re-route). */
+async function onBcpAction(b, action) {
+  if (action === 'avoid') {
+    state.abcp = [...new Set([...state.abcp, b.id])];
+    $('#avoid-bcps').value = state.abcp.join(', ');
+    doRoute({ push: true, fromForm: false });
+    return;
+  }
+  setClosed(b, action === 'close');
+  renderScenarioPanel();
+  renderClosures();
+  if (scenarioFromState(state)) await doCompare();
+  else clearScenario();
+}
+
+function nameOf(id) {
+  const c = catalogBcp(id) || (hooks.lastResponse?.routes || []).flatMap((r) => r.border_crossings).find((b) => b.id === id) || extraBcps.find((b) => b.id === id);
+  return c ? c.name : id;
 }
 
 function describeScenario(sc) {
   if (state.scenario && !sc) return `saved scenario ${state.scenario}`;
+  if (!sc) return '';
   const parts = [];
-  if (sc.close_bcps.length) parts.push(`closed: ${sc.close_bcps.join(', ')}`);
-  for (const c of sc.bcp_changes) parts.push(`${c.bcp} wait ${c.wait_hours} h`);
+  if (sc.close_bcps.length) parts.push(`${t('closed')}: ${sc.close_bcps.map(nameOf).join(', ')}`);
+  if (sc.open_bcps.length) parts.push(`${t('open')}: ${sc.open_bcps.map(nameOf).join(', ')}`);
+  for (const c of sc.bcp_changes) parts.push(`${nameOf(c.bcp)} ${t('Wait').toLowerCase()} ${c.wait_hours} h`);
   return parts.join('; ');
+}
+
+/**
+ * Closed crossings the route goes around: closed (in the data and not reopened, or in the
+ * scenario), between two countries the trip touches, and within the trip's bounding box
+ * (padded). The router does not report them, so the map says so.
+ */
+function closuresNear() {
+  const resp = hooks.lastResponse;
+  if (!resp || !bcpCatalog || !resp.routes || !resp.routes.length) return [];
+  const countries = new Set([resp.origin?.country, resp.destination?.country, ...resp.routes.flatMap((r) => r.summary.countries || [])].filter(Boolean));
+  const used = new Set(resp.routes.flatMap((r) => r.border_crossings.map((b) => b.id)));
+  const o = resp.origin;
+  const d = resp.destination;
+  if (!o || !d) return [];
+  const pad = Math.max(2.5, 0.3 * Math.max(Math.abs(o.lat - d.lat), Math.abs(o.lon - d.lon)));
+  const padLat = pad;
+  const padLon = pad;
+  const inBox = (b) => b.lat >= Math.min(o.lat, d.lat) - padLat && b.lat <= Math.max(o.lat, d.lat) + padLat && b.lon >= Math.min(o.lon, d.lon) - padLon && b.lon <= Math.max(o.lon, d.lon) + padLon;
+  const seen = new Set();
+  const out = [];
+  for (const c of bcpCatalog) {
+    if (seen.has(c.id) || used.has(c.id)) continue;
+    if (!state.modes.includes(c.mode)) continue;
+    const b = bcpFromCatalog(c);
+    if (!bcpState(b).closed && !state.open.includes(c.id)) continue;
+    if (!countries.has(c.country_a) || !countries.has(c.country_b) || !inBox(c)) continue;
+    seen.add(c.id);
+    out.push(b);
+  }
+  return out;
+}
+
+function renderClosures() {
+  renderClosureNote(closuresNear(), bcpState, (b, closed) => onBcpAction(b, closed ? 'close' : 'reopen'));
+}
+
+function clearScenario() {
+  state.close = [];
+  state.open = [];
+  state.wait = {};
+  state.scenario = '';
+  extraBcps = [];
+  scenarioProfile = null;
+  hooks.scenarioResponse = null;
+  writeUrlState(state);
+  renderScenarioPanel();
+  renderClosures();
+  $('#compare').hidden = true;
+  hooks.drawn.scenario = mapView.drawScenarioRoute(null);
+  refreshProfile();
+  onRouteChanged({ recompute: false });
 }
 
 async function doCompare() {
@@ -248,14 +462,14 @@ async function doCompare() {
   if (!hooks.lastResponse) return;
   showMessage(null);
   const btn = $('#scenario-compare');
-  setLoading(btn, true, 'Comparing\u2026');
+  setLoading(btn, true, t('Comparing\u2026'));
   hooks.comparing = true;
   const params = api.routeParams(state);
   try {
     // Base and scenario asked for together, so both reflect the same data.
     const [base, scn] = await Promise.allSettled([
-      api.getRoute(params),
-      state.scenario ? api.getRoute({ ...params, scenario: state.scenario }) : api.postRoute(params, sc),
+      fetchRoute(params),
+      state.scenario ? fetchRoute(params, { saved: state.scenario }) : fetchRoute(params, { scenario: sc }),
     ]);
     if (base.status === 'rejected') {
       showMessage(base.reason, 'error');
@@ -276,12 +490,18 @@ async function doCompare() {
       scenarioProfile = sr ? sr.profile : null;
       hooks.drawn.scenario = mapView.drawScenarioRoute(sr || null);
       renderComparison(base.value, scn.value, null, desc);
-      if (sr) fitAll();
+      if (sr) {
+        fitAll();
+        const b = base.value.routes[0].summary;
+        announce(`${t('Scenario active')}: ${fmtNum(sr.summary.hours - b.hours, 1)} h, ${fmtUsd(sr.summary.cost_usd - b.cost_usd)}`);
+      }
     }
     refreshProfile();
+    renderScenarioIndicator(state, desc, clearScenario);
+    onRouteChanged({ recompute: false });
   } finally {
     hooks.comparing = false;
-    setLoading(btn, false, 'Compare');
+    setLoading(btn, false, t('Compare'));
   }
 }
 
@@ -290,6 +510,24 @@ async function loadBcpCatalog() {
   const res = await api.listBcps();
   bcpCatalog = (res && res.bcps) || [];
   return bcpCatalog;
+}
+
+/** The all-crossings layer (and the closure notes, which need the statuses). */
+async function showAllBcps() {
+  try {
+    const list = await loadBcpCatalog();
+    await mapReady;
+    // One point per crossing id (road and rail share a place).
+    const seen = new Map();
+    for (const c of list) if (!seen.has(c.id) || c.mode === 'road') seen.set(c.id, bcpFromCatalog(c));
+    hooks.allBcps = mapView.setAllBcps([...seen.values()]);
+    if (hooks.lastResponse) {
+      renderClosures();
+      renderScenarioPanel();
+    }
+  } catch (e) {
+    hooks.allBcpsError = String(e.message || e);
+  }
 }
 
 function setupBcpSearch() {
@@ -342,6 +580,7 @@ async function refreshSaved() {
       <button type="button" class="link apply">apply</button> <button type="button" class="link del">delete</button>`;
     li.querySelector('.apply').addEventListener('click', () => {
       state.close = [...(s.close_bcps || [])];
+      state.open = [...(s.open_bcps || [])];
       state.wait = Object.fromEntries((s.bcp_changes || []).filter((c) => c.wait_hours !== undefined && c.wait_hours !== null).map((c) => [c.bcp, c.wait_hours]));
       state.scenario = s.id;
       writeUrlState(state);
@@ -369,14 +608,24 @@ async function doSave() {
   }
   const name = $('#scenario-name').value.trim() || describeScenario(sc).slice(0, 80);
   try {
-    const saved = await api.saveScenario({ name, close_bcps: sc.close_bcps, open_bcps: [], bcp_changes: sc.bcp_changes });
+    const saved = await api.saveScenario({ name, close_bcps: sc.close_bcps, open_bcps: sc.open_bcps, bcp_changes: sc.bcp_changes });
     hooks.savedScenario = saved;
     state.scenario = saved.id;
     writeUrlState(state);
-    showMessage(`Saved scenario "${saved.name}" (id ${saved.id}, version ${saved.version}).`, 'info');
+    // Said next to the button (the message box at the top is off screen by now).
+    const msg = t('Saved scenario "{name}" (id {id}, version {version}).', { name: saved.name, id: saved.id, version: saved.version });
+    const st = $('#scenario-save-status');
+    st.textContent = msg;
+    st.className = 'save-status ok';
+    st.hidden = false;
+    announce(msg);
     refreshSaved();
+    renderScenarioIndicator(state, describeScenario(sc), clearScenario);
   } catch (e) {
-    showMessage(e);
+    const st = $('#scenario-save-status');
+    st.textContent = e.message;
+    st.className = 'save-status error';
+    st.hidden = false;
   }
 }
 
@@ -426,10 +675,27 @@ function openPane(which) {
 /* ---------- boot ---------- */
 
 function boot() {
+  translatePage();
+  // Language links keep the whole view (the URL) and change only lang.
+  for (const a of document.querySelectorAll('nav.lang a')) {
+    const code = new URL(a.href).searchParams.get('lang');
+    if (code === lang) a.setAttribute('aria-current', 'true');
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      const u = new URL(window.location.href);
+      u.searchParams.set('lang', code);
+      window.location.assign(u.toString());
+    });
+  }
   fillForm();
   initCost(state, hooks);
-  renderLegend();
+  renderLegend({
+    onLabels: (on) => mapView.setLabelsVisible(on),
+    onAllBcps: (on) => mapView.setAllBcpsVisible(on),
+  });
   setPickMode(null);
+  // Phones and tablets start with the legend folded (it would cover much of the map).
+  if (window.matchMedia('(max-width: 1024px)').matches) $('#legend details').open = false;
 
   for (const [which, input] of Object.entries(inputs)) {
     setupAutocomplete(input, $(`#${which}-list`), (q, signal) => api.searchPlaces(q, 8, signal), (p) => {
@@ -446,13 +712,50 @@ function boot() {
   $('#route-form').addEventListener('submit', (e) => {
     e.preventDefault();
     state.route = 0;
-    doRoute();
+    doRoute({ push: true });
   });
+  $('#departure').addEventListener('change', () => {
+    state.dep = $('#departure').value || '';
+    writeUrlState(state);
+    const cur = hooks.lastResponse && hooks.lastResponse.routes[state.route];
+    if (cur) renderItinerary(cur, state.dep);
+  });
+  $('#export-geojson').addEventListener('click', () => downloadGeoJson(currentRoute()));
+  $('#export-gpx').addEventListener('click', () => downloadGpx(currentRoute()));
+  $('#export-csv').addEventListener('click', () => downloadCsv(currentRoute(), state.dep));
+  $('#share').addEventListener('click', () => share());
+  $('#print').addEventListener('click', () => {
+    preparePrint(currentRoute(), mapView.snapshot());
+    window.print();
+  });
+  window.addEventListener('beforeprint', () => preparePrint(currentRoute(), mapView.snapshot()));
+  hooks.preparePrint = () => preparePrint(currentRoute(), mapView.snapshot());
+  // Back / Forward: the URL holds the whole view, so re-read it and route again.
+  window.addEventListener('popstate', () => {
+    const next = readUrlState();
+    for (const k of Object.keys(next)) state[k] = next[k];
+    extraBcps = [];
+    fillForm();
+    if (state.from && state.to) doRoute({ autoCompare: true, fromForm: false });
+    else clearResults();
+  });
+
   $('#swap').addEventListener('click', () => {
     const o = { v: inputs.origin.value, id: inputs.origin.dataset.placeId, n: inputs.origin.dataset.placeName };
     const d = { v: inputs.destination.value, id: inputs.destination.dataset.placeId, n: inputs.destination.dataset.placeName };
     setPlace(inputs.origin, d.v, d.n === d.v ? d.id : null);
     setPlace(inputs.destination, o.v, o.n === o.v ? o.id : null);
+    readForm();
+    state.via.reverse();
+    renderVias();
+  });
+  $('#add-via').addEventListener('click', () => {
+    readForm();
+    if (state.via.length >= 3) return;
+    state.via.push('');
+    renderVias();
+    const inputs = document.querySelectorAll('#via-list input');
+    inputs[inputs.length - 1].focus();
   });
   $('#pick-toggle').addEventListener('click', () => setPickMode(pickMode ? null : 'origin'));
   $('#itinerary-toggle').addEventListener('click', () => openPane('itinerary'));
@@ -460,19 +763,7 @@ function boot() {
   $('#drawer-close').addEventListener('click', () => openPane(null));
   $('#scenario-compare').addEventListener('click', () => doCompare());
   $('#scenario-save').addEventListener('click', () => doSave());
-  $('#scenario-clear').addEventListener('click', () => {
-    state.close = [];
-    state.wait = {};
-    state.scenario = '';
-    extraBcps = [];
-    scenarioProfile = null;
-    hooks.scenarioResponse = null;
-    writeUrlState(state);
-    renderScenarioPanel();
-    $('#compare').hidden = true;
-    hooks.drawn.scenario = mapView.drawScenarioRoute(null);
-    refreshProfile();
-  });
+  $('#scenario-clear').addEventListener('click', () => clearScenario());
   window.addEventListener('resize', () => refreshProfile());
   setupBcpSearch();
 
@@ -481,6 +772,14 @@ function boot() {
       onClick: onMapClick,
       onSelectRoute: (i) => selectRoute(i),
       isPicking: () => !!pickMode,
+      bcpState,
+      onBcpAction,
+      onEndpointDrag: (which, lngLat) => {
+        const text = `${lngLat.lat.toFixed(3)},${lngLat.lng.toFixed(3)}`;
+        setPlace(which === 'origin' ? inputs.origin : inputs.destination, text, null);
+        state.route = 0;
+        doRoute({ push: true });
+      },
     })
     .then(() => {
       hooks.mapReady = true;
@@ -492,6 +791,8 @@ function boot() {
     });
 
   refreshSaved();
+  showAllBcps();
+  renderScenarioIndicator(state, describeScenario(scenarioFromState(state)), clearScenario);
   if (state.from && state.to) doRoute({ autoCompare: true });
   else restoreWithoutRoute();
 }

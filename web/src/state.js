@@ -10,6 +10,12 @@
 //   close             comma list of BCP ids closed in the scenario
 //   wait              comma list of `bcpId=hours` clearance-time changes
 //   scenario          id of a saved scenario applied in the comparison
+//   open              comma list of BCP ids closed in the data and reopened in the scenario
+//   avoid             comma list of countries (ISO alpha-2) the routes must not enter
+//   abcp              comma list of BCP ids the routes must not use
+//   dep               departure, local date-time YYYY-MM-DDTHH:MM (arrival time at each step)
+//   via               stops on the way, separated by ';' (names, UN/LOCODEs or lat,lon)
+//   lang              interface language: en (default) or ru
 // Landed-cost panel (written only while an HS code is set):
 //   hs                HS code (2-10 digits)
 //   val, cur          invoice value and its currency
@@ -34,6 +40,11 @@ export const DEFAULTS = Object.freeze({
   close: [],
   wait: {},
   scenario: '',
+  open: [],
+  avoid: [],
+  abcp: [],
+  dep: '',
+  via: [],
   hs: '',
   val: null,
   cur: 'USD',
@@ -71,6 +82,8 @@ function num(v, fallback, min, max) {
   return Math.min(max, Math.max(min, n));
 }
 
+const list = (v) => [...new Set((v || '').split(',').map((s) => s.trim()).filter(Boolean))];
+
 /** Parse the page state from a query string (tolerant: bad values fall back to defaults). */
 export function readUrlState(search = window.location.search) {
   const p = new URLSearchParams(search);
@@ -94,9 +107,14 @@ export function readUrlState(search = window.location.search) {
     value: num(p.get('value'), DEFAULTS.value, 0, 1e12),
     alternatives: Math.round(num(p.get('alternatives'), DEFAULTS.alternatives, 0, 3)),
     route: Math.round(num(p.get('route'), 0, 0, 3)),
-    close: (p.get('close') || '').split(',').map((s) => s.trim()).filter(Boolean),
+    close: list(p.get('close')),
     wait,
     scenario: p.get('scenario') || '',
+    open: list(p.get('open')),
+    avoid: list(p.get('avoid')).map((c) => c.toUpperCase()).filter((c) => /^[A-Z]{2}$/.test(c)),
+    abcp: list(p.get('abcp')),
+    via: (p.get('via') || '').split(';').map((x) => x.trim()).filter(Boolean).slice(0, 3),
+    dep: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(p.get('dep') || '') ? p.get('dep') : '',
     hs: (p.get('hs') || '').trim().slice(0, 20),
     val: optNum(p.get('val')),
     cur: CURRENCIES.includes((p.get('cur') || '').toUpperCase()) ? p.get('cur').toUpperCase() : DEFAULTS.cur,
@@ -113,8 +131,11 @@ export function readUrlState(search = window.location.search) {
   };
 }
 
-/** Write the state into the URL without adding a history entry. */
-export function writeUrlState(s) {
+/**
+ * Write the state into the URL: replacing the current history entry, or with
+ * `{push: true}` adding one (a new route), so the browser's Back returns to the last one.
+ */
+export function writeUrlState(s, { push = false } = {}) {
   const p = new URLSearchParams();
   if (s.from) p.set('from', s.from);
   if (s.to) p.set('to', s.to);
@@ -128,6 +149,11 @@ export function writeUrlState(s) {
   const waits = Object.entries(s.wait || {}).map(([id, h]) => `${id}=${h}`);
   if (waits.length) p.set('wait', waits.join(','));
   if (s.scenario) p.set('scenario', s.scenario);
+  if (s.open && s.open.length) p.set('open', s.open.join(','));
+  if (s.avoid && s.avoid.length) p.set('avoid', s.avoid.join(','));
+  if (s.abcp && s.abcp.length) p.set('abcp', s.abcp.join(','));
+  if (s.dep) p.set('dep', s.dep);
+  if (s.via && s.via.length) p.set('via', s.via.join(';'));
   if (s.hs) {
     p.set('hs', s.hs);
     if (s.val !== null && s.val !== undefined) p.set('val', String(s.val));
@@ -143,15 +169,20 @@ export function writeUrlState(s) {
     if (s.fr !== null && s.fr !== undefined) p.set('fr', String(s.fr));
     if (!s.pref) p.set('pref', '0');
   }
+  const lang = new URLSearchParams(window.location.search).get('lang');
+  if (lang) p.set('lang', lang);
   const qs = p.toString();
   const url = `${window.location.pathname}${qs ? `?${qs}` : ''}${window.location.hash}`;
-  window.history.replaceState(null, '', url);
+  if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+  if (push) window.history.pushState(null, '', url);
+  else window.history.replaceState(null, '', url);
 }
 
 /** Scenario object for the API from the page state (null when empty). */
 export function scenarioFromState(s) {
   const close_bcps = [...(s.close || [])];
+  const open_bcps = [...(s.open || [])];
   const bcp_changes = Object.entries(s.wait || {}).map(([bcp, wait_hours]) => ({ bcp, wait_hours }));
-  if (!close_bcps.length && !bcp_changes.length) return null;
-  return { close_bcps, bcp_changes };
+  if (!close_bcps.length && !open_bcps.length && !bcp_changes.length) return null;
+  return { close_bcps, open_bcps, bcp_changes };
 }
