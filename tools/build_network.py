@@ -82,6 +82,8 @@ STATION_KEEP_KM = 2.0
 PORT_APPROACH_KM = 2.0
 # Contracted chains are split every this many km (see LandLayer.contract).
 MAX_CHAIN_KM = 25.0
+# Straight edges longer than this are split into equal pieces (LandLayer.subdivide_long_edges).
+MAX_EDGE_KM = 20.0
 # The Volga-Don basin, where MARNET's "sea" lanes are rivers and canals.
 VOLGA_DON_BBOX = (36.0, 45.8, 52.0, 60.0)
 INLAND_DEPTH_KM = 8.0
@@ -493,6 +495,35 @@ class LandLayer:
         self.report.append(f"- {self.name}: {added_total} patch sections added, {len(lat) - n0} new nodes")
         self.patch_lines = lines
 
+    # --- long edges -----------------------------------------------------------------------
+    def subdivide_long_edges(self, countries):
+        """Splits straight edges longer than MAX_EDGE_KM into equal pieces: the simplified
+        graphs draw remote roads as straight chords up to ~100 km with no vertex between
+        (Torugart was 80 km from any road node), and routes can only start at a node."""
+        lat, lon = list(self.lat), list(self.lon)
+        n0 = len(lat)
+        added = 0
+        for (u, v), km in list(self.edges.items()):
+            chord = haversine_km(lat[u], lon[u], lat[v], lon[v])
+            if chord <= MAX_EDGE_KM:
+                continue
+            parts = int(math.ceil(chord / MAX_EDGE_KM))
+            del self.edges[(u, v)]
+            prev = u
+            for i in range(1, parts):
+                t = i / parts
+                lat.append(lat[u] + (lat[v] - lat[u]) * t)
+                lon.append(lon[u] + (lon[v] - lon[u]) * t)
+                cur = len(lat) - 1
+                self.edges[(min(prev, cur), max(prev, cur))] = round(km / parts, 3)
+                prev = cur
+                added += 1
+            self.edges[(min(prev, v), max(prev, v))] = round(km / parts, 3)
+        self.lat, self.lon = np.array(lat), np.array(lon)
+        if len(lat) > n0:
+            self.country = np.concatenate([self.country, countries.of_points(self.lat[n0:], self.lon[n0:])])
+        self.report.append(f"- {self.name}: {added:,} nodes inserted to split straight edges longer than {MAX_EDGE_KM:.0f} km")
+
     # --- slivers --------------------------------------------------------------------------
     def absorb_slivers(self, border):
         """Relabels short border-free pieces that lie between border edges (a road hugging the
@@ -884,6 +915,7 @@ def main():
         g, n = load_scgraph(module)
         layer = LandLayer(name, g, n, countries, report)
         layer.add_patches(patches, countries)
+        layer.subdivide_long_edges(countries)
         border = layer.find_border_edges(countries)
         report.append(f"- {name}: {len(border)} edges cross a Natural Earth land boundary")
         layer.smooth_countries(border)

@@ -546,7 +546,7 @@ fn hs_search_by_words_and_by_code() {
 }
 
 /// The validation set must not lose ground: the floor is the pass rate measured when the
-/// network work landed (50 of 75), less one fact for noise.
+/// network work landed (53 of 75), less one fact for noise.
 #[test]
 fn validation_pass_rate_does_not_fall() {
     let out = caravan()
@@ -570,7 +570,7 @@ fn validation_pass_rate_does_not_fall() {
     let facts = v["validation"]["facts"].as_u64().unwrap();
     assert!(facts >= 60, "the validation set has {facts} facts");
     assert!(
-        passed >= 49,
+        passed >= 52,
         "validation pass rate fell to {passed} of {facts}"
     );
     // Every result names its source.
