@@ -317,6 +317,17 @@ pub struct NationalLine {
 }
 
 impl NationalLine {
+    /// The line's own words with the two headings just above it (enough to tell sibling
+    /// lines apart).
+    pub fn short_description(&self) -> String {
+        let mut parts: Vec<&str> = self.description_path.split(" / ").collect();
+        parts.retain(|p| !p.is_empty());
+        let start = parts.len().saturating_sub(2);
+        let mut out: Vec<&str> = parts[start..].to_vec();
+        out.push(&self.description);
+        out.join(" / ")
+    }
+
     /// The description with the headings above it, for people and for search.
     pub fn full_description(&self) -> String {
         if self.description_path.is_empty() {

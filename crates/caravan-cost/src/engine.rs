@@ -733,7 +733,7 @@ impl CostEngine {
                         }
                         national_lines.push(NationalLineInfo {
                             hs: l.hs.clone(),
-                            description: l.full_description(),
+                            description: l.short_description(),
                             rate: l.rate_text.clone(),
                             duty_usd: amount.map(round2),
                             source: l.source.clone(),
