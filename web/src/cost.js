@@ -352,8 +352,22 @@ function renderResult(resp, req) {
   if (db) {
     const ag = db.agreement;
     const saved = ag && Number.isFinite(db.mfn_amount_usd) && dutyLine && Number.isFinite(dutyLine.amount) ? db.mfn_amount_usd - dutyLine.amount : null;
+    // Whether the rate is the tariff line itself, an average, or unknown.
+    const level = String(db.level || '');
+    const mfnLevel = String(db.mfn_level || 'unknown');
+    const rateKind = ['national_line', 'line', 'user_schedule'].includes(mfnLevel)
+      ? ['line', mfnLevel === 'national_line' ? 'MFN: national tariff line' : mfnLevel === 'user_schedule' ? 'MFN: your schedule' : 'MFN: tariff line']
+      : mfnLevel.endsWith('_average')
+        ? ['average', 'MFN: an average, not this line\'s rate']
+        : ['unknown', 'MFN rate unknown'];
+    const nat = (resp.national_lines || []).length
+      ? `<dt>National lines</dt><dd data-testid="cost-national-lines">${resp.duty_range ? `USD ${fmtMoney(resp.duty_range.min_usd)} to ${fmtMoney(resp.duty_range.max_usd)}; ` : ''}give the 10-digit code:<ul>${resp.national_lines
+          .slice(0, 12)
+          .map((n) => `<li><b>${esc(n.hs)}</b> ${esc(n.rate)}${Number.isFinite(n.duty_usd) ? ` = USD ${fmtMoney(n.duty_usd)}` : ''}</li>`)
+          .join('')}</ul></dd>`
+      : '';
     dutyHtml = `<div class="cost-duty" data-testid="cost-duty-basis"><h4>Duty basis</h4><dl>
-      <dt>Level</dt><dd>${esc(String(db.level || '').replace(/_/g, ' '))}</dd>
+      <dt>Level</dt><dd>${esc(level.replace(/_/g, ' '))} <span class="badge rate-kind ${rateKind[0]}" data-testid="cost-rate-kind" data-kind="${rateKind[0]}">${esc(rateKind[1])}</span></dd>${nat}
       <dt>Applied rate</dt><dd>${esc(db.rate ?? 'unknown')} ${ref(db.source)}</dd>
       <dt>MFN rate</dt><dd>${esc(db.mfn_rate ?? 'unknown')}${Number.isFinite(db.mfn_amount_usd) ? ` = USD ${fmtMoney(db.mfn_amount_usd)}` : ''}</dd>
       ${ag ? `<dt>Preference</dt><dd data-testid="cost-agreement"><b>${esc(ag.name)}</b> ${ref(ag.source)}${saved !== null && saved > 0.005 ? ` <span class="saving">saves USD ${fmtMoney(saved)}</span>` : ''}</dd>

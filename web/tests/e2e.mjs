@@ -377,6 +377,12 @@ async function main() {
     await costResult.waitFor({ state: 'visible' });
     const totalText = await costResult.getByTestId('cost-total').innerText();
     assert(/USD\s*[\d,]+/.test(totalText), `cost total shown: ${totalText}`);
+    // The panel says whether the MFN rate is a tariff line, an average or unknown (into
+    // Pakistan there is no line for 610910: an average)
+    const rateKind = await costResult.getByTestId('cost-rate-kind').getAttribute('data-kind');
+    const mfnLevel = cost.resp.duty_basis.mfn_level || 'unknown';
+    const expected = ['national_line', 'line', 'user_schedule'].includes(mfnLevel) ? 'line' : mfnLevel.endsWith('_average') ? 'average' : 'unknown';
+    assert(rateKind === expected, `rate kind ${rateKind} for MFN level ${mfnLevel}`);
     await costResult.getByTestId('cost-duty-basis').waitFor({ state: 'visible' });
     const costQs = new URL(page.url()).searchParams;
     assert(costQs.get('hs') === '610910' && costQs.get('val') === '20000' && costQs.get('kg') === '5000', `cost inputs in the URL: ${page.url()}`);

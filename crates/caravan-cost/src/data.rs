@@ -25,6 +25,9 @@ pub mod files {
     pub const FEES: &str = "curated/landed/customs_fees.csv";
     pub const VALUATION: &str = "curated/landed/valuation.csv";
     pub const FX: &str = "curated/landed/fx_rates.csv";
+    /// The EAEU Common Customs Tariff, parsed from the Commission's chapter PDFs by
+    /// `tools/build_eaeu_tariff.py`.
+    pub const EAEU_ETT: &str = "curated/landed/eaeu_ett.csv.gz";
 }
 
 /// The unit a specific duty is charged per.
@@ -38,11 +41,13 @@ pub enum QuantityUnit {
     L,
     LAlcohol,
     Cm3,
+    M2,
 }
 
 impl QuantityUnit {
     fn parse(s: &str) -> Option<QuantityUnit> {
         Some(match s {
+            "m2" => QuantityUnit::M2,
             "kg" => QuantityUnit::Kg,
             "unit" => QuantityUnit::Unit,
             "pair" => QuantityUnit::Pair,
@@ -61,6 +66,20 @@ impl QuantityUnit {
             QuantityUnit::L => "l",
             QuantityUnit::LAlcohol => "l of pure alcohol",
             QuantityUnit::Cm3 => "cm3 of engine capacity",
+            QuantityUnit::M2 => "m2",
+        }
+    }
+
+    /// The request field that carries this quantity.
+    pub fn field(&self) -> &'static str {
+        match self {
+            QuantityUnit::Kg => "net_weight_kg (or weight_kg)",
+            QuantityUnit::Unit => "quantity (pieces)",
+            QuantityUnit::Pair => "pairs (or quantity)",
+            QuantityUnit::L => "litres",
+            QuantityUnit::LAlcohol => "litres of pure alcohol (not supported: needs the strength)",
+            QuantityUnit::Cm3 => "engine_cm3",
+            QuantityUnit::M2 => "area_m2",
         }
     }
 }
@@ -271,11 +290,107 @@ pub struct FxRate {
     pub source: String,
 }
 
+/// A 10-digit line of the EAEU Common Customs Tariff (ЕТТ ЕАЭС) for one rate period.
+#[derive(Clone, Debug)]
+pub struct NationalLine {
+    /// `EAEU`, or `RU` for a rate the tariff's notes set for imports into Russia.
+    pub importer: String,
+    /// 10 digits.
+    pub hs: String,
+    /// As printed (Russian), without the leading dashes.
+    pub description: String,
+    /// The headings above the line, outermost first, joined by ` / `.
+    pub description_path: String,
+    pub supplementary_unit: String,
+    /// `None` when the printed rate is not in a machine-readable form (`rate_text` has it).
+    pub duty: Option<Duty>,
+    pub rate_text: String,
+    /// Footnote marks as printed, e.g. `63С)` (a note of the tariff) or `5)` (a condition).
+    pub footnotes: String,
+    pub validity: Validity,
+    /// Chapter PDF and page.
+    pub source: String,
+    /// The date of the chapter PDF's latest publication.
+    pub source_date: String,
+    /// What the footnotes say, and caveats.
+    pub notes: String,
+}
+
+impl NationalLine {
+    /// The line's own words with the two headings just above it (enough to tell sibling
+    /// lines apart).
+    pub fn short_description(&self) -> String {
+        let mut parts: Vec<&str> = self.description_path.split(" / ").collect();
+        parts.retain(|p| !p.is_empty());
+        let start = parts.len().saturating_sub(2);
+        let mut out: Vec<&str> = parts[start..].to_vec();
+        out.push(&self.description);
+        out.join(" / ")
+    }
+
+    /// The description with the headings above it, for people and for search.
+    pub fn full_description(&self) -> String {
+        if self.description_path.is_empty() {
+            self.description.clone()
+        } else {
+            format!("{} / {}", self.description_path, self.description)
+        }
+    }
+}
+
+/// Reads the parsed EAEU tariff (`files::EAEU_ETT`).
+pub fn read_national_lines(
+    file: &str,
+    input: Box<dyn Read>,
+) -> Result<Vec<NationalLine>, DataError> {
+    let t = Table::new(file, input)?;
+    t.require(&[
+        "importer",
+        "hs",
+        "description",
+        "duty_kind",
+        "rate_text",
+        "valid_from",
+        "valid_to",
+        "source",
+    ])?;
+    let mut out = Vec::new();
+    t.for_each(|r| {
+        let hs = hs_prefix(r, "hs", false)?;
+        if hs.len() != 10 {
+            return Err(r.error("hs", "expected a 10-digit code"));
+        }
+        let duty = if r.str("duty_kind") == "other" {
+            None
+        } else {
+            Some(duty(r)?)
+        };
+        out.push(NationalLine {
+            importer: country(r, "importer", &["EAEU"])?,
+            hs,
+            description: r.str("description").to_owned(),
+            description_path: r.str("description_path").to_owned(),
+            supplementary_unit: r.str("supplementary_unit").to_owned(),
+            duty,
+            rate_text: r.str("rate_text").to_owned(),
+            footnotes: r.str("footnotes").to_owned(),
+            validity: validity(r, "valid_from", "valid_to")?,
+            source: r.str("source").to_owned(),
+            source_date: r.str("source_date").to_owned(),
+            notes: r.str("notes").to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Everything the engine needs, loaded once.
 #[derive(Clone, Debug)]
 pub struct CostData {
     pub hs: Nomenclature,
     pub lines: Vec<DutyLine>,
+    /// The EAEU Common Customs Tariff by 10-digit line (empty when the file is absent).
+    pub national: Vec<NationalLine>,
     pub groups: Vec<GroupAverage>,
     pub product_groups: Vec<ProductGroup>,
     pub agreements: Vec<Agreement>,
@@ -349,7 +464,7 @@ pub(crate) fn duty(row: &Row<'_>) -> Result<Duty, DataError> {
             currency: currency(row, "specific_currency")?,
             unit: row.parse(
                 "specific_unit",
-                "kg, unit, pair, l, l_alcohol or cm3",
+                "kg, unit, pair, l, l_alcohol, cm3 or m2",
                 QuantityUnit::parse,
             )?,
         })
@@ -421,6 +536,11 @@ impl CostData {
         let hs = Nomenclature::read(files::HS, open(files::HS)?)?;
 
         let lines = read_duty_lines(files::TARIFF_LINES, open(files::TARIFF_LINES)?, None)?;
+        let national = if dir.join(files::EAEU_ETT).exists() {
+            read_national_lines(files::EAEU_ETT, open(files::EAEU_ETT)?)?
+        } else {
+            Vec::new()
+        };
 
         let mut groups = Vec::new();
         let t = Table::new(files::TARIFF_GROUPS, open(files::TARIFF_GROUPS)?)?;
@@ -713,6 +833,7 @@ impl CostData {
         Ok(CostData {
             hs,
             lines,
+            national,
             groups,
             product_groups,
             agreements,

@@ -9,7 +9,9 @@ use crate::data::{
 use crate::date::Date;
 use crate::error::{CostError, HsSuggestion};
 use crate::hs::normalize_code;
+use crate::national::{self, NationalLineInfo};
 use crate::request::*;
+use crate::NationalLine;
 
 /// Chapters whose goods commonly carry excise (beverages, tobacco, fuels, vehicles); excise
 /// rates are not in the data, so for these the engine says so.
@@ -51,16 +53,37 @@ fn line(kind: &str, label: impl Into<String>) -> CostLine {
 
 struct Quantities {
     weight_kg: Option<f64>,
+    net_weight_kg: Option<f64>,
     quantity: Option<f64>,
+    pairs: Option<f64>,
     litres: Option<f64>,
     engine_cm3: Option<f64>,
+    area_m2: Option<f64>,
+}
+
+/// What the EAEU tariff says about a code for a member state on a date.
+enum NationalOutcome<'a> {
+    /// Not an EAEU importer, or no national line under the code.
+    NotApplicable,
+    /// One line (or several that all carry the same rate).
+    One(&'a NationalLine, usize),
+    /// Lines under the code with different rates: the user must pick one.
+    Several(Vec<&'a NationalLine>),
+}
+
+/// The EAEU Common Customs Tariff in its 2022 nomenclature (EEC Council Decision No. 80 of
+/// 14.09.2021) applies from 2022-01-01; before that the national lines are not used.
+fn ett_2022_from() -> Date {
+    Date::new(2022, 1, 1).unwrap_or_else(|| unreachable!("a valid date"))
 }
 
 impl Quantities {
     fn of(&self, unit: QuantityUnit) -> Option<f64> {
         match unit {
-            QuantityUnit::Kg => self.weight_kg,
-            QuantityUnit::Unit | QuantityUnit::Pair => self.quantity,
+            QuantityUnit::Kg => self.net_weight_kg.or(self.weight_kg),
+            QuantityUnit::Unit => self.quantity,
+            QuantityUnit::Pair => self.pairs.or(self.quantity),
+            QuantityUnit::M2 => self.area_m2,
             QuantityUnit::L => self.litres,
             // Pure alcohol needs the strength, which the request does not carry.
             QuantityUnit::LAlcohol => None,
@@ -150,8 +173,68 @@ impl CostEngine {
             .max_by_key(|l| (l.hs.len(), l.importer == dest))
     }
 
+    /// The national lines of the EAEU tariff under a code, for a member state.
+    fn national(&self, dest: &str, hs: &str, date: Date) -> NationalOutcome<'_> {
+        if hs.len() < 4 || date < ett_2022_from() || !self.importer_matches("EAEU", dest, date) {
+            return NationalOutcome::NotApplicable;
+        }
+        let lines = national::lines_under(&self.data, dest, hs, date);
+        match lines.as_slice() {
+            [] => NationalOutcome::NotApplicable,
+            [one] => NationalOutcome::One(one, 1),
+            [first, rest @ ..] => {
+                if first.duty.is_some() && rest.iter().all(|l| l.duty == first.duty) {
+                    NationalOutcome::One(first, lines.len())
+                } else {
+                    NationalOutcome::Several(lines)
+                }
+            }
+        }
+    }
+
+    fn national_rate(l: &NationalLine, hs: &str, n: usize) -> Option<Rate> {
+        let duty = l.duty.clone()?;
+        let which = if n > 1 {
+            format!(
+                "all {n} lines under {hs} carry the same rate; e.g. line {} ({})",
+                l.hs,
+                l.full_description()
+            )
+        } else {
+            format!("line {} ({})", l.hs, l.full_description())
+        };
+        Some(Rate {
+            duty,
+            level: "national_line",
+            source: format!(
+                "{}{}",
+                l.source,
+                if l.source_date.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (published {})", l.source_date)
+                }
+            ),
+            note: format!(
+                "EAEU Common Customs Tariff{}, {which}; printed rate '{}'; {}{}",
+                if l.importer == "EAEU" {
+                    String::new()
+                } else {
+                    format!(" (rate for {})", l.importer)
+                },
+                l.rate_text,
+                l.validity.describe(),
+                if l.notes.is_empty() {
+                    String::new()
+                } else {
+                    format!("; notes: {}", l.notes)
+                }
+            ),
+        })
+    }
+
     /// The MFN rate, from the finest level the data has.
-    fn mfn(&self, dest: &str, hs: &str, date: Date) -> Option<Rate> {
+    fn mfn(&self, dest: &str, hs: &str, date: Date, nat: &NationalOutcome<'_>) -> Option<Rate> {
         if let Some(l) = self.best_line(self.user_lines.iter(), dest, hs, date) {
             return Some(Rate {
                 duty: l.duty.clone(),
@@ -159,6 +242,11 @@ impl CostEngine {
                 source: l.source.clone(),
                 note: format!("your tariff schedule, line {}", l.hs),
             });
+        }
+        match nat {
+            NationalOutcome::NotApplicable => {}
+            NationalOutcome::One(l, n) => return Self::national_rate(l, hs, *n),
+            NationalOutcome::Several(_) => return None,
         }
         if let Some(l) = self.best_line(self.data.lines.iter(), dest, hs, date) {
             return Some(Rate {
@@ -326,8 +414,10 @@ impl CostEngine {
                 Some(n) => Some(fx.usd(s.amount * n, &s.currency)?),
                 None => {
                     return Ok(Err(format!(
-                        "the rate is charged per {}; give that quantity",
-                        s.unit.as_str()
+                        "the rate ({}) is charged per {}; give that quantity: {}",
+                        duty.describe(),
+                        s.unit.as_str(),
+                        s.unit.field()
                     )))
                 }
             },
@@ -418,7 +508,10 @@ impl CostEngine {
         }
         for (name, v) in [
             ("weight_kg", req.weight_kg),
+            ("net_weight_kg", req.net_weight_kg),
             ("quantity", req.quantity),
+            ("pairs", req.pairs),
+            ("area_m2", req.area_m2),
             ("litres", req.litres),
             ("engine_cm3", req.engine_cm3),
             ("freight_usd", req.transport.freight_usd),
@@ -594,11 +687,97 @@ impl CostEngine {
         // Duty: MFN, then the best applicable preference.
         let q = Quantities {
             weight_kg: req.weight_kg,
+            net_weight_kg: req.net_weight_kg,
             quantity: req.quantity,
+            pairs: req.pairs,
             litres: req.litres,
             engine_cm3: req.engine_cm3,
+            area_m2: req.area_m2,
         };
-        let mfn = self.mfn(&dest, &hs, req.date);
+        let nat = self.national(&dest, &hs, req.date);
+        let mfn = self.mfn(&dest, &hs, req.date, &nat);
+        let user_line = mfn.as_ref().is_some_and(|r| r.level == "user_schedule");
+        let mut national_lines: Vec<NationalLineInfo> = Vec::new();
+        let mut duty_range: Option<DutyRange> = None;
+        let mut national_unknown: Option<String> = None;
+        if !user_line {
+            match &nat {
+                NationalOutcome::NotApplicable => {}
+                NationalOutcome::One(l, _) => {
+                    if l.duty.is_none() {
+                        national_unknown = Some(format!(
+                            "the EAEU tariff's rate for line {} is not machine-readable: '{}' \
+                             ({}); compute it by hand",
+                            l.hs, l.rate_text, l.source
+                        ));
+                    }
+                    if l.notes.contains("condition:") || l.notes.contains("NOT APPLIED") {
+                        warnings.push(format!("line {}: {}", l.hs, l.notes));
+                    }
+                }
+                NationalOutcome::Several(ls) => {
+                    let mut lo = f64::INFINITY;
+                    let mut hi = f64::NEG_INFINITY;
+                    let mut all = true;
+                    for l in ls {
+                        let amount = match &l.duty {
+                            Some(d) => self.duty_amount(d, customs_value, &q, &mut fx)?.ok(),
+                            None => None,
+                        };
+                        match amount {
+                            Some(a) => {
+                                lo = lo.min(a);
+                                hi = hi.max(a);
+                            }
+                            None => all = false,
+                        }
+                        national_lines.push(NationalLineInfo {
+                            hs: l.hs.clone(),
+                            description: l.short_description(),
+                            rate: l.rate_text.clone(),
+                            duty_usd: amount.map(round2),
+                            source: l.source.clone(),
+                        });
+                    }
+                    if lo.is_finite() {
+                        duty_range = Some(DutyRange {
+                            min_usd: round2(lo),
+                            max_usd: round2(hi),
+                            complete: all,
+                        });
+                    }
+                    national_unknown = Some(format!(
+                        "the {} national lines of the EAEU tariff under {hs} carry different \
+                         rates ({}): give the full 10-digit code{}",
+                        ls.len(),
+                        national_lines
+                            .iter()
+                            .take(12)
+                            .map(|n| format!("{}: {}", n.hs, n.rate))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        match &duty_range {
+                            Some(r) => format!(
+                                "; the duty would be between {:.2} and {:.2} USD{}",
+                                r.min_usd,
+                                r.max_usd,
+                                if r.complete {
+                                    ""
+                                } else {
+                                    " (for the lines computable with the quantities given)"
+                                }
+                            ),
+                            None => String::new(),
+                        }
+                    ));
+                }
+            }
+            if !matches!(nat, NationalOutcome::NotApplicable) {
+                if let Some(act) = national::wto_exception_act(&dest) {
+                    warnings.push(format!("{act}; the rate shown is the common tariff's"));
+                }
+            }
+        }
         let mfn_amount = match &mfn {
             Some(r) => Some(self.duty_amount(&r.duty, customs_value, &q, &mut fx)?),
             None => None,
@@ -661,6 +840,7 @@ impl CostEngine {
             rate: None,
             source: String::new(),
             mfn_rate: mfn.as_ref().map(|r| r.duty.describe()),
+            mfn_level: mfn.as_ref().map(|r| r.level.to_owned()),
             mfn_amount_usd: mfn_amount
                 .as_ref()
                 .and_then(|a| a.as_ref().ok().copied().map(round2)),
@@ -696,12 +876,33 @@ impl CostEngine {
             None => unk(
                 &mut unknown,
                 "duty",
-                format!("no MFN rate for HS {hs} in {dest} is in the data (not even an average)"),
+                national_unknown.clone().unwrap_or_else(|| {
+                    format!(
+                        "no MFN rate for HS {hs} in {dest} is in the data (not even an average)"
+                    )
+                }),
             ),
+        }
+        if let Some((rate, _, _)) = &chosen {
+            if let Some(s) = rate.duty.specific() {
+                if s.unit == QuantityUnit::Kg
+                    && req.net_weight_kg.is_none()
+                    && req.weight_kg.is_some()
+                {
+                    warnings.push(
+                        "the specific duty is charged per kg of NET weight; the weight given \
+                         (weight_kg) was used: give net_weight_kg if it is a gross weight"
+                            .to_owned(),
+                    );
+                }
+            }
+        }
+        if national_unknown.is_some() && chosen.is_some() {
+            warnings.push(national_unknown.clone().unwrap_or_default());
         }
         if let Some(r) = mfn
             .as_ref()
-            .filter(|r| r.level != "line" && r.level != "user_schedule")
+            .filter(|r| !matches!(r.level, "line" | "national_line" | "user_schedule"))
         {
             if duty_basis.agreement.is_none() {
                 warnings.push(format!(
@@ -1066,6 +1267,8 @@ impl CostEngine {
             },
             total_local,
             duty_basis,
+            national_lines,
+            duty_range,
             unknown,
             warnings,
             fx_used: fx.used,

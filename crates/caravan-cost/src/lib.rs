@@ -10,9 +10,13 @@ mod engine;
 mod error;
 mod freight;
 pub mod hs;
+pub mod national;
 mod request;
 
-pub use data::{files, read_duty_lines, CostData, Duty, DutyLine, FxRate, QuantityUnit};
+pub use data::{
+    files, read_duty_lines, read_national_lines, CostData, Duty, DutyLine, FxRate, NationalLine,
+    QuantityUnit, Specific,
+};
 pub use date::{Date, Validity};
 pub use engine::CostEngine;
 pub use error::{CostError, HsSuggestion};

@@ -122,9 +122,19 @@ pub struct CostRequest {
     /// Gross weight, for per-kg duties and parcel weight limits.
     #[serde(default)]
     pub weight_kg: Option<f64>,
-    /// Pieces or pairs, for per-unit duties.
+    /// Net weight in kg, for per-kg duties (customs charges them on net weight); when absent
+    /// `weight_kg` is used, with a warning.
+    #[serde(default)]
+    pub net_weight_kg: Option<f64>,
+    /// Pieces (or pairs when `pairs` is absent), for per-unit duties.
     #[serde(default)]
     pub quantity: Option<f64>,
+    /// Pairs, for per-pair duties (footwear).
+    #[serde(default)]
+    pub pairs: Option<f64>,
+    /// Area in m2, for per-m2 duties.
+    #[serde(default)]
+    pub area_m2: Option<f64>,
     /// Litres, for per-litre duties.
     #[serde(default)]
     pub litres: Option<f64>,
@@ -195,6 +205,9 @@ pub struct DutyBasis {
     pub source: String,
     /// The MFN rate that applies without a preference, when a preference was used.
     pub mfn_rate: Option<String>,
+    /// Where the MFN rate comes from: `national_line`, `line`, `user_schedule`,
+    /// `product_group_average`, `country_average`; `null` when unknown.
+    pub mfn_level: Option<String>,
     pub mfn_amount_usd: Option<f64>,
     pub agreement: Option<AgreementUsed>,
 }
@@ -206,6 +219,15 @@ pub struct AgreementUsed {
     pub name: String,
     pub rule_of_origin: String,
     pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DutyRange {
+    pub min_usd: f64,
+    pub max_usd: f64,
+    /// False when some lines need a quantity that was not given (they are left out).
+    pub complete: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -247,6 +269,11 @@ pub struct LandedCost {
     /// False when a line's amount is unknown: then `total` is a lower bound.
     pub complete: bool,
     pub duty_basis: DutyBasis,
+    /// When the code covers several national lines with different rates: each line, its
+    /// printed rate and its duty for this request.
+    pub national_lines: Vec<crate::national::NationalLineInfo>,
+    /// The range of the duty over `national_lines`, where computable.
+    pub duty_range: Option<DutyRange>,
     pub unknown: Vec<Unknown>,
     pub warnings: Vec<String>,
     pub fx_used: Vec<FxRate>,

@@ -26,6 +26,9 @@ fn request(hs: &str, value: f64, origin: &str, dest: &str, date: &str) -> CostRe
         quantity: None,
         litres: None,
         engine_cm3: None,
+        net_weight_kg: None,
+        pairs: None,
+        area_m2: None,
         transport: Transport::default(),
         claim_preference: true,
         fx: Vec::new(),
@@ -132,13 +135,13 @@ fn parcel(value: f64, weight: f64, date: &str) -> CostRequest {
 fn a_parcel_under_the_de_minimis_threshold_pays_nothing_at_the_border() {
     // A phone from China to Kazakhstan by post, USD 150 + 10 postage, 2 kg, 1 May 2025.
     // 150 x 0.8587 = 128.81 EUR <= 200 EUR per parcel (EAEU, from 2024-04-01, 31 kg).
-    // Without relief: duty 7.1% (KZ average of all products) x 160 = 11.36;
-    // VAT 12% x (160 + 11.36) = 20.56; relief = -(11.36 + 20.56) = -31.92.
-    // Total = 150 + 10 + 0 + 11.36 + 20.56 - 31.92 = 160.00.
+    // Without relief: duty 0% (the EAEU tariff's one line under 851713, 8517130000
+    // smartphones, ru.85_2022_08.03.2026.pdf p. 30); VAT 12% x 160 = 19.20;
+    // relief = -(0 + 19.20) = -19.20. Total = 150 + 10 + 0 + 0 + 19.20 - 19.20 = 160.00.
     let r = engine().compute(&parcel(150.0, 2.0, "2025-05-01")).unwrap();
-    close(amount(&r, "duty"), 11.36);
-    close(amount(&r, "vat"), 20.56);
-    close(amount(&r, "de_minimis_relief"), -31.92);
+    close(amount(&r, "duty"), 0.0);
+    close(amount(&r, "vat"), 19.20);
+    close(amount(&r, "de_minimis_relief"), -19.20);
     close(r.total.amount, 160.0);
     assert_eq!(r.duty_basis.level, "de_minimis");
 }

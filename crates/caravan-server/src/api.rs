@@ -446,6 +446,7 @@ pub async fn hs_search(
     let limit = q.limit.unwrap_or(10).clamp(1, MAX_PLACE_RESULTS);
     Ok(Json(HsList {
         codes: s.cost.data().hs.search(&q.q, limit),
+        national_lines: caravan_cost::national::search(s.cost.data(), &q.q, today(), limit),
     }))
 }
 
@@ -490,4 +491,14 @@ pub async fn cost(
     let mut result = blocking(move || Ok(engine.compute(&req)?)).await?;
     result.warnings.extend(notes);
     Ok(Json(result))
+}
+
+/// Today's date (UTC), for searches that show the rates in force.
+fn today() -> caravan_cost::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    caravan_cost::Date::from_unix_days((secs / 86_400) as i64)
+        .or_else(|| caravan_cost::Date::new(2026, 1, 1))
+        .unwrap_or_else(|| unreachable!("a valid date"))
 }

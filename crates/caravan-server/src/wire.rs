@@ -275,6 +275,8 @@ pub struct HsQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HsList {
     pub codes: Vec<caravan_cost::HsMatch>,
+    /// 10-digit lines of the EAEU Common Customs Tariff (Russian descriptions as printed).
+    pub national_lines: Vec<caravan_cost::national::NationalMatch>,
 }
 
 /// `POST /v1/cost?route_from=&route_to=`: take the freight from a Caravan route.

@@ -39,9 +39,18 @@ pub struct CostArgs {
     /// Gross weight in kg (per-kg duties, parcel limits, route freight).
     #[arg(long)]
     weight_kg: Option<f64>,
-    /// Pieces or pairs (per-unit duties).
+    /// Net weight in kg (per-kg duties are charged on it; default: --weight-kg).
+    #[arg(long)]
+    net_weight_kg: Option<f64>,
+    /// Pieces (per-piece duties; also pairs when --pairs is absent).
     #[arg(long)]
     quantity: Option<f64>,
+    /// Pairs (per-pair duties on footwear).
+    #[arg(long)]
+    pairs: Option<f64>,
+    /// Area in m2 (per-m2 duties).
+    #[arg(long)]
+    area_m2: Option<f64>,
     /// Litres (per-litre duties).
     #[arg(long)]
     litres: Option<f64>,
@@ -210,7 +219,10 @@ pub fn cost(dir: &Path, a: CostArgs) -> Result<(), Failure> {
         date,
         shipment,
         weight_kg: a.weight_kg,
+        net_weight_kg: a.net_weight_kg,
         quantity: a.quantity,
+        pairs: a.pairs,
+        area_m2: a.area_m2,
         litres: a.litres,
         engine_cm3: a.engine_cm3,
         transport: Transport {
@@ -336,6 +348,30 @@ fn print_cost(r: &LandedCost) {
     for l in r.lines.iter().filter(|l| !l.note.is_empty()) {
         println!("  {}: {}", l.kind, l.note);
     }
+    if !r.national_lines.is_empty() {
+        println!("national lines of the EAEU tariff under {}:", r.goods.hs);
+        for n in &r.national_lines {
+            println!(
+                "  {}  {}  [{}]  duty USD {}",
+                n.hs,
+                n.description,
+                n.rate,
+                money(n.duty_usd)
+            );
+        }
+    }
+    if let Some(range) = &r.duty_range {
+        println!(
+            "duty range over those lines: USD {:.2} to {:.2}{}",
+            range.min_usd,
+            range.max_usd,
+            if range.complete {
+                ""
+            } else {
+                " (lines needing a quantity not given are left out)"
+            }
+        );
+    }
     for u in &r.unknown {
         println!("unknown: {}: {}", u.item, u.reason);
     }
@@ -359,31 +395,49 @@ pub fn hs(dir: &Path, cmd: HsCommand) -> Result<(), Failure> {
         limit,
         format,
     } = cmd;
-    let file = caravan_net::open_data_file(dir, caravan_cost::files::HS)
-        .map_err(|e| anyhow::anyhow!(e))?;
-    let hs = caravan_cost::Nomenclature::read(caravan_cost::files::HS, file)
-        .map_err(|e| anyhow::anyhow!(e))?;
-    let hits = hs.search(&query, limit.clamp(1, 100));
-    if hits.is_empty() {
+    let data = CostData::load_dir(dir).map_err(|e| anyhow::anyhow!(e))?;
+    let limit = limit.clamp(1, 100);
+    let hits = data.hs.search(&query, limit);
+    let national = caravan_cost::national::search(&data, &query, today(), limit);
+    if hits.is_empty() && national.is_empty() {
         return Err(bad_input(format!("no HS code matches `{query}`")));
     }
     match format {
         Format::Table => {
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_header(vec!["code", "section", "description"]);
-            for h in &hits {
-                t.add_row(vec![
-                    Cell::new(&h.entry.code),
-                    Cell::new(&h.entry.section),
-                    Cell::new(&h.entry.description),
-                ]);
+            if !hits.is_empty() {
+                let mut t = Table::new();
+                t.load_preset(UTF8_FULL_CONDENSED);
+                t.set_header(vec!["HS 2022", "section", "description"]);
+                for h in &hits {
+                    t.add_row(vec![
+                        Cell::new(&h.entry.code),
+                        Cell::new(&h.entry.section),
+                        Cell::new(&h.entry.description),
+                    ]);
+                }
+                println!("{t}");
             }
-            println!("{t}");
+            if !national.is_empty() {
+                let mut t = Table::new();
+                t.load_preset(UTF8_FULL_CONDENSED);
+                t.set_header(vec![
+                    "EAEU TN VED",
+                    "description (ЕТТ ЕАЭС)",
+                    "rate as printed",
+                ]);
+                for n in &national {
+                    t.add_row(vec![
+                        Cell::new(&n.hs),
+                        Cell::new(&n.description),
+                        Cell::new(&n.rate),
+                    ]);
+                }
+                println!("{t}");
+            }
         }
         _ => println!(
             "{}",
-            serde_json::to_string_pretty(&json!({ "codes": hits }))
+            serde_json::to_string_pretty(&json!({ "codes": hits, "national_lines": national }))
                 .map_err(|e| anyhow::anyhow!(e))?
         ),
     }

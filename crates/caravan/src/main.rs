@@ -445,6 +445,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let net = load(&dir)?;
             let router = Router::new(net);
             output::data_summary(&router);
+            let data = caravan_cost::CostData::load_dir(&dir).map_err(|e| {
+                anyhow::anyhow!(e)
+                    .context(format!("loading landed-cost data from {}", dir.display()))
+            })?;
+            output::tariff_coverage(&data);
             Ok(())
         }
         Command::Data {

@@ -2,7 +2,10 @@
 
 use caravan_net::{Bcp, Network, PlaceMatch};
 use caravan_route::{RouteError, RouteResponse, Router};
-use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
+use comfy_table::{
+    presets::{UTF8_BORDERS_ONLY, UTF8_FULL_CONDENSED},
+    Cell, CellAlignment, Table,
+};
 use serde_json::{json, Value};
 
 use crate::Format;
@@ -486,4 +489,66 @@ pub fn validation_markdown(results: &[caravan_route::validate::FactResult]) -> S
         );
     }
     s
+/// Which importers have line-level duty rates, from where and of what date.
+pub fn tariff_coverage(data: &caravan_cost::CostData) {
+    use std::collections::BTreeMap;
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "importer",
+        "lines with a line-level rate",
+        "source",
+        "date",
+    ]);
+    let parsed: std::collections::BTreeSet<&str> = data
+        .national
+        .iter()
+        .filter(|l| l.importer == "EAEU" && l.duty.is_some())
+        .map(|l| l.hs.as_str())
+        .collect();
+    let all: std::collections::BTreeSet<&str> = data
+        .national
+        .iter()
+        .filter(|l| l.importer == "EAEU")
+        .map(|l| l.hs.as_str())
+        .collect();
+    let mut dates: Vec<&str> = data
+        .national
+        .iter()
+        .map(|l| l.source_date.as_str())
+        .filter(|d| !d.is_empty())
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    if !all.is_empty() {
+        t.add_row(vec![
+            Cell::new("AM, BY, KG, KZ, RU (EAEU)"),
+            Cell::new(format!(
+                "{} of {} 10-digit lines (the rest: rate not machine-readable)",
+                parsed.len(),
+                all.len()
+            )),
+            Cell::new("ЕТТ ЕАЭС, Eurasian Economic Commission chapter PDFs (curated/landed/eaeu_ett.csv.gz)"),
+            Cell::new(format!(
+                "{} to {}",
+                dates.first().unwrap_or(&"?"),
+                dates.last().unwrap_or(&"?")
+            )),
+        ]);
+    }
+    let mut curated: BTreeMap<&str, (usize, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+    for l in &data.lines {
+        let e = curated.entry(l.importer.as_str()).or_default();
+        e.0 += 1;
+        e.1.insert(l.source.split(['(', '\'']).next().unwrap_or("").trim());
+    }
+    for (importer, (n, sources)) in curated {
+        t.add_row(vec![
+            Cell::new(importer),
+            Cell::new(format!("{n} curated rows (tariff_lines.csv)")),
+            Cell::new(sources.into_iter().take(3).collect::<Vec<_>>().join("; ")),
+            Cell::new("per row"),
+        ]);
+    }
+    println!("tariff coverage (elsewhere: WTO averages, marked as such):\n{t}");
 }

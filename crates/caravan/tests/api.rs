@@ -623,6 +623,45 @@ fn landed_cost_and_hs_search_over_http() {
         .unwrap()
         .starts_with("Caravan route"));
 
+    // A national line of the EAEU tariff: cotton T-shirts to Kazakhstan, 1.75 EUR per kg
+    // (ru.61_2022_25.04.2022.pdf p. 12): 500 kg x 1.75 / 0.8587 = 1018.98 USD; VAT 16 % on
+    // 10000 + 1018.98 = 1763.04.
+    let body = json!({"hs": "6109100000", "value": 10000, "origin": "CN", "destination": "KZ",
+                      "date": "2026-11-23", "weight_kg": 500});
+    let (status, cost) = s.send("POST", "/v1/cost", &body);
+    assert_eq!(status, 200, "{cost}");
+    assert_matches_schema(&doc, "LandedCost", &cost);
+    let line = |kind: &str| {
+        cost["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["kind"] == kind)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(line("duty")["amount"], 1018.98);
+    assert!(line("duty")["source"]
+        .as_str()
+        .unwrap()
+        .contains("ru.61_2022_25.04.2022.pdf"));
+    assert_eq!(line("vat")["amount"], 1763.04);
+    assert_eq!(line("vat")["base"], 11018.98);
+    assert_eq!(cost["duty_basis"]["level"], "national_line");
+    // A 6-digit code over lines with different rates: listed, never one picked.
+    let body = json!({"hs": "870323", "value": 20000, "origin": "CN", "destination": "RU",
+                      "date": "2026-11-23", "engine_cm3": 2000});
+    let (status, cost) = s.send("POST", "/v1/cost", &body);
+    assert_eq!(status, 200, "{cost}");
+    assert!(cost["national_lines"].as_array().unwrap().len() > 5);
+    assert!(cost["duty_range"]["max_usd"].as_f64().unwrap() > 0.0);
+    let (_, hs) = s.get("/v1/hs?q=%D1%84%D1%83%D1%82%D0%B1%D0%BE%D0%BB%D0%BA%D0%B8&limit=5");
+    assert!(hs["national_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["hs"] == "6109100000"));
+
     // Bad input: clear 4xx errors, never a number.
     for (body, status, code) in [
         (

@@ -688,3 +688,56 @@ fn border_waits_come_with_a_range() {
         assert!(!b["wait_source"].as_str().unwrap().is_empty());
     }
 }
+
+#[test]
+fn cost_on_an_eaeu_national_line_and_russian_hs_search() {
+    // The example: 1.75 EUR/kg x 500 kg = 875 EUR = 1018.98 USD at 0.8587 EUR/USD.
+    let out = caravan()
+        .args([
+            "cost",
+            "--hs",
+            "6109100000",
+            "--value",
+            "10000",
+            "--weight-kg",
+            "500",
+            "--from",
+            "CN",
+            "--to",
+            "KZ",
+            "--date",
+            "2026-11-23",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1018.98") && text.contains("1.75 EUR/kg"),
+        "{text}"
+    );
+    assert!(text.contains("ru.61_2022_25.04.2022.pdf, p. 12"), "{text}");
+    assert!(text.contains("national_line"), "{text}");
+    let out = caravan()
+        .args(["hs", "search", "футболки"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("6109100000"), "{text}");
+    let out = caravan().args(["data", "check"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("ЕТТ ЕАЭС") && text.contains("tariff coverage"),
+        "{text}"
+    );
+}
