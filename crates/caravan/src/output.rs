@@ -489,6 +489,8 @@ pub fn validation_markdown(results: &[caravan_route::validate::FactResult]) -> S
         );
     }
     s
+}
+
 /// Which importers have line-level duty rates, from where and of what date.
 pub fn tariff_coverage(data: &caravan_cost::CostData) {
     use std::collections::BTreeMap;
