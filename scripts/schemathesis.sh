@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
 VENV=${SCHEMATHESIS_VENV:-.venv-schemathesis}
 BIN=${CARAVAN_BIN:-$PWD/target/debug/caravan}
-MAX_TIME=${ST_MAX_TIME:-150}
+MAX_TIME=${ST_MAX_TIME:-120}
 MAX_EXAMPLES=${ST_MAX_EXAMPLES:-30}
 
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
@@ -36,7 +36,7 @@ done
 echo "== schemathesis $SCHEMATHESIS_VERSION against $base (budget ${MAX_TIME} s)"
 # Every check except positive_data_acceptance: a request that fits the schema may still name a
 # place or crossing that does not exist (400 with suggestions), which no schema can express.
-"$VENV/bin/schemathesis" run "$base/openapi.json" \
+"$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "$base/openapi.json" \
   --checks all --exclude-checks positive_data_acceptance \
   --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME" \
   --workers 2 --request-timeout 20 --seed 20261203 \

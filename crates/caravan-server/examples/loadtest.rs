@@ -108,6 +108,9 @@ fn main() {
                             });
                         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                         if let Err(e) = outcome {
+                            // A real client backs off; spinning on a refused connection would
+                            // only steal the CPU from the server it waits for.
+                            std::thread::sleep(Duration::from_millis(20));
                             errors += 1;
                             if samples.len() < 3 {
                                 samples.push(format!("{path}: {e}"));
@@ -245,6 +248,7 @@ fn status(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> String {
 /// Sends `head`, then one more byte every 200 ms until the server answers or hangs up.
 fn trickle(addr: &str, head: &[u8], deadline: Instant) -> String {
     let Ok(mut s) = TcpStream::connect(addr) else {
+        std::thread::sleep(Duration::from_millis(100));
         return "connect-failed".into();
     };
     let _ = s.set_read_timeout(Some(Duration::from_millis(200)));

@@ -135,8 +135,9 @@ fn error(status: StatusCode, code: &str, message: String) -> Response {
 pub async fn guard(State(g): State<Arc<Guard>>, req: Request, next: Next) -> Response {
     let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     if uri_len > MAX_URI_BYTES {
+        // 400 rather than 414: a request over a documented limit, like any other.
         return error(
-            StatusCode::URI_TOO_LONG,
+            StatusCode::BAD_REQUEST,
             "uri_too_long",
             format!("the request URI has {uri_len} bytes; the limit is {MAX_URI_BYTES}"),
         );

@@ -254,12 +254,15 @@ fn constrain(doc: &mut Value) {
             let write = body && path.starts_with("/v1/scenarios") || method == "delete";
             let expensive = crate::guard::is_expensive(path.trim_end_matches("/{id}"));
             let mut add: Vec<(&str, Value)> = vec![
-                ("414", err("The request URI is longer than 8 KiB")),
                 ("421", err("The Host header names a host this server does not answer for (see --allowed-host)")),
                 ("500", err("Internal error")),
+                ("414", json!({"description": "The URI is over 64 KiB: refused by the HTTP layer, without a body"})),
+                ("431", json!({"description": "The headers are over 400 KiB: refused by the HTTP layer, without a body"})),
             ];
             if has_params || body {
-                add.push(("400", err("A parameter or field is malformed or over its limit (the message names it)")));
+                add.push(("400", err("A parameter or field is malformed or over its limit (the message names it), or the URI is longer than 8 KiB")));
+            } else {
+                add.push(("400", err("The URI is longer than 8 KiB")));
             }
             if body {
                 add.push(("408", err("The request body did not arrive in time")));

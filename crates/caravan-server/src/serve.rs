@@ -32,7 +32,7 @@ impl Default for ConnLimits {
         ConnLimits {
             header_read_timeout: Duration::from_secs(5),
             max_connections: 512,
-            shutdown_grace: Duration::from_secs(3),
+            shutdown_grace: Duration::from_secs(2),
         }
     }
 }
@@ -82,8 +82,7 @@ pub async fn serve(
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .max_buf_size(64 * 1024);
+                .header_read_timeout(header_timeout);
             let conn = builder.serve_connection(TokioIo::new(stream), service);
             tokio::pin!(conn);
             tokio::select! {
@@ -116,5 +115,7 @@ pub async fn serve(
             "connections still busy at the shutdown deadline; closing them"
         );
         conns.abort_all();
+    } else {
+        tracing::info!("every connection finished");
     }
 }
