@@ -174,9 +174,7 @@ fn summarize(args: &[&str]) -> String {
                     "  {}: {} = USD {}\n",
                     l["label"].as_str().unwrap_or("?"),
                     l["rate"].as_str().unwrap_or("?"),
-                    l["amount"]
-                        .as_f64()
-                        .map_or("unknown".to_owned(), |a| thousands(a))
+                    l["amount"].as_f64().map_or("unknown".to_owned(), thousands)
                 ));
             }
         }
