@@ -35,12 +35,15 @@ pub enum RouteError {
         reason: String,
         blocking: Vec<String>,
     },
+    /// The caller cancelled the search (e.g. its time limit passed) before it ended.
+    #[error("the search was cancelled before it ended")]
+    Cancelled,
 }
 
 impl RouteError {
     /// True when the request itself is wrong (as opposed to the network having no route).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, RouteError::NoRoute { .. })
+        !matches!(self, RouteError::NoRoute { .. } | RouteError::Cancelled)
     }
 
     /// A stable machine-readable code.
@@ -51,6 +54,7 @@ impl RouteError {
             RouteError::OffNetwork { .. } => "off_network",
             RouteError::InvalidRequest(_) => "invalid_request",
             RouteError::NoRoute { .. } => "no_route",
+            RouteError::Cancelled => "cancelled",
         }
     }
 }

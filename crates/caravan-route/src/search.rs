@@ -134,7 +134,13 @@ pub(crate) struct Query<'a> {
     pub target_slack_km: f64,
     /// A* when true, plain Dijkstra when false (for checking the potential).
     pub use_potential: bool,
+    /// Checked every `CANCEL_CHECK_POPS` pops; a cancelled search finds nothing.
+    pub cancel: Option<&'a crate::CancelToken>,
 }
+
+/// Heap pops between two looks at the cancellation flag: a few hundred microseconds of work,
+/// and a relaxed atomic load is free next to that.
+const CANCEL_CHECK_POPS: usize = 4096;
 
 fn blocked_country(avoid: &[Country], c: Country) -> bool {
     avoid.contains(&c)
@@ -173,10 +179,15 @@ impl Query<'_> {
             }
         }
         let mut best: Option<(f64, Endpoint)> = None;
+        let mut pops = 0usize;
         while let Some(Entry { key, node }) = ws.heap.pop() {
             if best.is_some_and(|(w, _)| key >= w) {
                 break;
             }
+            if pops % CANCEL_CHECK_POPS == 0 && self.cancel.is_some_and(|c| c.is_cancelled()) {
+                return None;
+            }
+            pops += 1;
             if ws.settled(node) {
                 continue;
             }

@@ -421,3 +421,21 @@ fn coordinates_snap_to_the_nearest_node_and_report_the_distance() {
         res.origin.snap_km
     );
 }
+
+#[test]
+fn a_cancelled_search_stops_with_cancelled_and_an_uncancelled_one_answers() {
+    let router = Router::new(toy());
+    let r = req("Alpha", "Beta", &[Layer::Road], Criterion::Fastest);
+    let token = CancelToken::new();
+    let plain = router.route(&r).unwrap();
+    let same = router.route_cancellable(&r, &token).unwrap();
+    assert!(close(
+        plain.routes[0].summary.hours,
+        same.routes[0].summary.hours
+    ));
+    token.cancel();
+    let err = router.route_cancellable(&r, &token).unwrap_err();
+    assert!(matches!(err, RouteError::Cancelled), "{err:?}");
+    assert_eq!(err.code(), "cancelled");
+    assert!(!err.is_bad_input());
+}

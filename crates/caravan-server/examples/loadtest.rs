@@ -1,11 +1,16 @@
 //! A bounded load test on loopback: N clients send route requests for a fixed time and the
-//! tool reports throughput, latency percentiles and errors.
+//! tool reports throughput, latency percentiles and errors. With a fourth argument, that many
+//! abusive clients run alongside: 60 KB query strings, oversized search queries, headers
+//! trickled a byte at a time, bodies trickled a byte at a time, and huge numbers. A prober
+//! asks `/health` every 50 ms throughout and reports its latencies.
 //!
 //! ```text
 //! caravan serve --addr 127.0.0.1:8080 &
-//! cargo run --release -p caravan-server --example loadtest -- http://127.0.0.1:8080 32 30
+//! cargo run --release -p caravan-server --example loadtest -- http://127.0.0.1:8080 32 30 [8]
 //! ```
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 /// A mix of corridor questions users ask: single mode and any mode, short and region-wide.
@@ -32,7 +37,39 @@ fn main() {
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let clients: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(32);
     let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(30);
+    let abusers: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0);
     let deadline = Instant::now() + Duration::from_secs(seconds);
+    let addr = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+
+    let abuse_handles: Vec<_> = (0..abusers)
+        .map(|k| {
+            let (base, addr) = (base.clone(), addr.clone());
+            std::thread::spawn(move || abuse(k, &base, &addr, deadline))
+        })
+        .collect();
+    let probe = {
+        let base = base.clone();
+        std::thread::spawn(move || {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into();
+            let mut lat = Vec::new();
+            let mut failed = 0;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match agent.get(&format!("{base}/health")).call() {
+                    Ok(r) if r.status() == 200 => lat.push(t.elapsed().as_secs_f64() * 1000.0),
+                    _ => failed += 1,
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            (lat, failed)
+        })
+    };
 
     let results: Vec<(Vec<f64>, usize, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients)
@@ -71,6 +108,9 @@ fn main() {
                             });
                         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                         if let Err(e) = outcome {
+                            // A real client backs off; spinning on a refused connection would
+                            // only steal the CPU from the server it waits for.
+                            std::thread::sleep(Duration::from_millis(20));
                             errors += 1;
                             if samples.len() < 3 {
                                 samples.push(format!("{path}: {e}"));
@@ -108,4 +148,135 @@ fn main() {
     for s in results.iter().flat_map(|r| r.2.iter()).take(5) {
         println!("error sample: {s}");
     }
+    let (mut health, health_failed) = probe.join().expect("prober");
+    health.sort_by(f64::total_cmp);
+    if !health.is_empty() {
+        let p = |q: f64| health[((health.len() as f64 - 1.0) * q).round() as usize];
+        println!(
+            "health: {} probes, failed {health_failed}, ms p50 {:.1}  p99 {:.1}  max {:.1}",
+            health.len(),
+            p(0.5),
+            p(0.99),
+            health[health.len() - 1]
+        );
+    }
+    let mut outcomes: std::collections::BTreeMap<String, usize> = Default::default();
+    for h in abuse_handles {
+        for (k, v) in h.join().expect("abuser") {
+            *outcomes.entry(k).or_default() += v;
+        }
+    }
+    if abusers > 0 {
+        let list: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k} x{v}")).collect();
+        println!("abuse ({abusers} clients): {}", list.join(", "));
+    }
+}
+
+/// One abusive client: cycles through its kind of abuse until the deadline and counts how
+/// each attempt ended (`kind:status`, or `kind:closed` when the server hung up).
+fn abuse(k: usize, base: &str, addr: &str, deadline: Instant) -> Vec<(String, usize)> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut note = |what: String| *seen.entry(what).or_default() += 1;
+    let big = "a".repeat(60 * 1024);
+    let long = "tashkent ".repeat(900);
+    while Instant::now() < deadline {
+        match k % 4 {
+            // 60 KB query strings, and an 8,000-character search inside the URI limit.
+            0 => {
+                for url in [
+                    format!("{base}/v1/places?q={big}"),
+                    format!("{base}/v1/hs?q={}", &long[..7000]),
+                    format!("{base}/v1/places/{}", &big[..7000]),
+                ] {
+                    let r = agent.get(&url).call();
+                    note(format!("long-query:{}", status(r)));
+                }
+            }
+            // Headers trickled one byte every 200 ms.
+            1 => {
+                let head = format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ");
+                note(format!(
+                    "trickled-headers:{}",
+                    trickle(addr, head.as_bytes(), deadline)
+                ));
+            }
+            // A body announced as 10 KB, trickled one byte every 200 ms.
+            2 => {
+                let head = format!(
+                    "POST /v1/route HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{{"
+                );
+                note(format!(
+                    "slow-body:{}",
+                    trickle(addr, head.as_bytes(), deadline)
+                ));
+            }
+            // Huge and non-finite numbers.
+            _ => {
+                let r = agent
+                    .get(&format!(
+                        "{base}/v1/route?from=Tashkent&to=Karachi&cargo_value_usd=1e308&cargo_tonnes=1e300"
+                    ))
+                    .call();
+                note(format!("huge-numbers:{}", status(r)));
+                let r = agent
+                    .post(&format!("{base}/v1/cost"))
+                    .send_json(serde_json::json!({
+                    "hs": "610910", "value": 1e308, "origin": "UZ", "destination": "KZ",
+                    "date": "2026-11-23", "fx": [{"currency": "EUR", "per_usd": 1e-300}]}));
+                note(format!("huge-numbers:{}", status(r)));
+            }
+        }
+    }
+    seen.into_iter().collect()
+}
+
+fn status(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> String {
+    match r {
+        Ok(mut r) => {
+            let _ = r.body_mut().read_to_string();
+            r.status().as_u16().to_string()
+        }
+        Err(_) => "closed".to_owned(),
+    }
+}
+
+/// Sends `head`, then one more byte every 200 ms until the server answers or hangs up.
+fn trickle(addr: &str, head: &[u8], deadline: Instant) -> String {
+    let Ok(mut s) = TcpStream::connect(addr) else {
+        std::thread::sleep(Duration::from_millis(100));
+        return "connect-failed".into();
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+    if s.write_all(head).is_err() {
+        return "closed".into();
+    }
+    let mut buf = [0u8; 512];
+    while Instant::now() < deadline + Duration::from_secs(10) {
+        match s.read(&mut buf) {
+            Ok(0) => return "closed".into(),
+            Ok(n) => {
+                let text = String::from_utf8_lossy(&buf[..n]);
+                return text
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("answered")
+                    .to_owned();
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return "closed".into(),
+        }
+        if s.write_all(b"x").is_err() {
+            return "closed".into();
+        }
+    }
+    "never-answered".into()
 }

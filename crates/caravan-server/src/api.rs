@@ -8,8 +8,11 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use caravan_net::Layer;
-use caravan_route::{Criterion, Location, RouteRequest, RouteResponse, Scenario};
+use caravan_route::{
+    CancelToken, Criterion, Location, RouteError, RouteRequest, RouteResponse, Scenario,
+};
 
+use crate::edge::{self, MAX_ID_CHARS, MAX_QUERY_CHARS, MAX_RESULTS};
 use crate::error::{ApiError, ErrorBody, ErrorSuggestion};
 use crate::wire::*;
 use crate::AppState;
@@ -29,12 +32,6 @@ pub struct ApiQuery<T>(pub T);
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
 
-const MAX_NAME_CHARS: usize = 200;
-const MAX_DESCRIPTION_CHARS: usize = 4000;
-/// Entries a scenario may list, over all its lists (there are fewer than 200 BCP rows).
-const MAX_SCENARIO_ENTRIES: usize = 500;
-const MAX_PLACE_RESULTS: usize = 50;
-
 /// Runs blocking work on the blocking pool; a panic inside becomes a 500, not a crash.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
@@ -42,6 +39,83 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
+}
+
+/// Cancels its token when dropped: a handler whose client went away, or whose time ran out,
+/// stops its search instead of leaving it to run on.
+struct CancelOnDrop(CancelToken);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+fn timeout_error(what: &str, limit: std::time::Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "timeout",
+        format!(
+            "the {what} took longer than {} ms; try fewer alternatives or modes, or retry later",
+            limit.as_millis()
+        ),
+    )
+}
+
+/// Runs CPU-heavy work (searches, routes, landed costs) on the bounded pool, within the time
+/// limit, which covers the wait for a worker too (that is what the client experiences). The
+/// pool permit moves into the blocking task, so it is held until the work really ends; when
+/// the limit passes the token is cancelled and a route search stops within milliseconds.
+async fn pooled<T: Send + 'static>(
+    s: &AppState,
+    what: &'static str,
+    f: impl FnOnce(&CancelToken) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let limit = s.config.route_timeout;
+    let deadline = tokio::time::Instant::now() + limit;
+    let permit =
+        match tokio::time::timeout_at(deadline, s.work_permits.clone().acquire_owned()).await {
+            Ok(Ok(p)) => p,
+            Ok(Err(_)) => return Err(ApiError::internal("the server is shutting down")),
+            Err(_) => return Err(timeout_error(what, limit)),
+        };
+    let token = CancelToken::new();
+    let _cancel_on_drop = CancelOnDrop(token.clone());
+    let work_token = token.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        if work_token.is_cancelled() {
+            return Err(timeout_error(what, limit));
+        }
+        f(&work_token)
+    });
+    match tokio::time::timeout_at(deadline, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(ApiError::internal(format!("worker failed: {e}"))),
+        Err(_) => {
+            token.cancel();
+            Err(timeout_error(what, limit))
+        }
+    }
+}
+
+fn check_id(id: &str) -> Result<(), ApiError> {
+    edge::check_text("id", id, MAX_ID_CHARS).map_err(ApiError::bad_request)
+}
+
+/// A search query: not empty, at most `MAX_QUERY_CHARS`; a limit within 1-`MAX_RESULTS`.
+fn check_search(q: &str, limit: Option<usize>) -> Result<usize, ApiError> {
+    if q.trim().is_empty() {
+        return Err(ApiError::bad_request("the query `q` is empty"));
+    }
+    edge::check_text("q", q, MAX_QUERY_CHARS).map_err(ApiError::bad_request)?;
+    match limit {
+        None => Ok(10),
+        Some(l) if (1..=MAX_RESULTS).contains(&l) => Ok(l),
+        Some(l) => Err(ApiError::bad_request(format!(
+            "`limit` must be between 1 and {MAX_RESULTS}, got {l}"
+        ))),
+    }
 }
 
 #[utoipa::path(get, path = "/health", tag = "meta",
@@ -78,6 +152,20 @@ fn split_list(s: &Option<String>) -> Vec<String> {
 
 impl RouteQuery {
     fn into_request(self) -> Result<(RouteRequest, Option<String>), ApiError> {
+        let lists = edge::MAX_LIST_ITEMS * (MAX_ID_CHARS + 1);
+        for (name, v, max) in [
+            ("modes", &self.modes, edge::MAX_MODES_CHARS),
+            ("optimize", &self.optimize, edge::MAX_MODES_CHARS),
+            ("avoid_countries", &self.avoid_countries, lists),
+            ("avoid_bcps", &self.avoid_bcps, lists),
+            ("close_bcps", &self.close_bcps, lists),
+            ("open_bcps", &self.open_bcps, lists),
+            ("scenario", &self.scenario, MAX_ID_CHARS),
+        ] {
+            if let Some(v) = v {
+                edge::check_text(name, v, max).map_err(ApiError::bad_request)?;
+            }
+        }
         let mut req = RouteRequest {
             from: Location::parse(&self.from),
             to: Location::parse(&self.to),
@@ -119,9 +207,15 @@ impl RouteQuery {
     }
 }
 
-/// The saved scenario first, then the request's own entries (later changes win).
+/// The saved scenario first, then the request's own entries (later changes win; a crossing
+/// the request opens is no longer closed by the saved scenario, and the other way round).
 fn stack(saved: Scenario, own: Scenario) -> Scenario {
     let mut out = saved;
+    let key = |k: &String| k.trim().to_ascii_lowercase();
+    out.close_bcps
+        .retain(|c| !own.open_bcps.iter().any(|o| key(o) == key(c)));
+    out.open_bcps
+        .retain(|o| !own.close_bcps.iter().any(|c| key(c) == key(o)));
     out.close_bcps.extend(own.close_bcps);
     out.open_bcps.extend(own.open_bcps);
     out.bcp_changes.extend(own.bcp_changes);
@@ -129,29 +223,27 @@ fn stack(saved: Scenario, own: Scenario) -> Scenario {
     out
 }
 
+/// Checks a route request at the edge: limits, known countries.
+fn check_route(s: &AppState, req: &RouteRequest) -> Result<(), ApiError> {
+    edge::check_route_request(req).map_err(ApiError::bad_request)?;
+    edge::check_avoid_countries(&req.avoid_countries, &s.countries).map_err(ApiError::bad_request)
+}
+
 /// Computes a route on the bounded worker pool, within the route time limit.
 async fn compute_route(s: &AppState, req: RouteRequest) -> Result<RouteResponse, ApiError> {
     let router = s.router.clone();
-    let permits = s.route_permits.clone();
-    let work = async move {
-        let _permit = permits
-            .acquire_owned()
-            .await
-            .map_err(|_| ApiError::internal("the server is shutting down"))?;
-        blocking(move || Ok(router.route(&req)?)).await
-    };
-    // The limit covers the wait for a worker too: that is what the client experiences.
-    match tokio::time::timeout(s.config.route_timeout, work).await {
-        Ok(result) => result,
-        Err(_) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            format!(
-                "the route took longer than {} ms; try fewer alternatives or modes",
-                s.config.route_timeout.as_millis()
-            ),
-        )),
-    }
+    let limit = s.config.route_timeout;
+    let mut resp = pooled(s, "route", move |cancel| {
+        router.route_cancellable(&req, cancel).map_err(|e| match e {
+            RouteError::Cancelled => timeout_error("route", limit),
+            e => ApiError::from(e),
+        })
+    })
+    .await?;
+    edge::check_route_response(&resp)
+        .map_err(|m| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_finite", m))?;
+    edge::label_opened_crossings(&mut resp);
+    Ok(resp)
 }
 
 async fn run_route(
@@ -160,6 +252,7 @@ async fn run_route(
     saved: Option<String>,
 ) -> Result<Json<RouteResponse>, ApiError> {
     if let Some(id) = saved {
+        check_id(&id)?;
         let store = s.store.clone();
         let stored = blocking(move || Ok(store.get(&id)?)).await?;
         let mut base = stored.scenario;
@@ -181,6 +274,7 @@ pub async fn route_get(
     ApiQuery(q): ApiQuery<RouteQuery>,
 ) -> Result<Json<RouteResponse>, ApiError> {
     let (req, saved) = q.into_request()?;
+    check_route(&s, &req)?;
     run_route(s, req, saved).await
 }
 
@@ -198,6 +292,10 @@ pub async fn route_post(
     ApiQuery(p): ApiQuery<SavedScenarioParam>,
     ApiJson(req): ApiJson<RouteRequest>,
 ) -> Result<Json<RouteResponse>, ApiError> {
+    if let Some(id) = &p.scenario {
+        check_id(id)?;
+    }
+    check_route(&s, &req)?;
     run_route(s, req, p.scenario.filter(|s| !s.trim().is_empty())).await
 }
 
@@ -208,21 +306,21 @@ pub async fn places_search(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<PlacesQuery>,
 ) -> Result<Json<PlaceList>, ApiError> {
-    if q.q.trim().is_empty() {
-        return Err(ApiError::bad_request("the query `q` is empty"));
-    }
-    let limit = q.limit.unwrap_or(10).clamp(1, MAX_PLACE_RESULTS);
-    let places = s
-        .router
-        .places()
-        .search(&q.q, limit)
-        .into_iter()
-        .map(|hit| PlaceOut {
-            matched: Some(hit.matched),
-            score: Some(hit.score),
-            ..PlaceOut::new(&s.router.network().places[hit.index])
-        })
-        .collect();
+    let limit = check_search(&q.q, q.limit)?;
+    let router = s.router.clone();
+    let places = pooled(&s, "place search", move |_| {
+        Ok(router
+            .places()
+            .search(&q.q, limit)
+            .into_iter()
+            .map(|hit| PlaceOut {
+                matched: Some(hit.matched),
+                score: Some(hit.score),
+                ..PlaceOut::new(&router.network().places[hit.index])
+            })
+            .collect())
+    })
+    .await?;
     Ok(Json(PlaceList { places }))
 }
 
@@ -234,30 +332,35 @@ pub async fn place_get(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<PlaceOut>, ApiError> {
-    s.router
+    check_id(&id)?;
+    if let Some(p) = s
+        .router
         .network()
         .places
         .iter()
         .find(|p| p.id.eq_ignore_ascii_case(&id))
-        .map(|p| Json(PlaceOut::new(p)))
-        .ok_or_else(|| {
-            let mut e = ApiError::not_found("place", &id);
-            e.detail.suggestions = s
-                .router
-                .places()
-                .search(&id, 5)
-                .into_iter()
-                .map(|h| {
-                    let p = &s.router.network().places[h.index];
-                    ErrorSuggestion {
-                        id: p.id.clone(),
-                        name: Some(p.name.clone()),
-                        country: Some(p.country.to_string()),
-                    }
-                })
-                .collect();
-            e
-        })
+    {
+        return Ok(Json(PlaceOut::new(p)));
+    }
+    let router = s.router.clone();
+    pooled(&s, "place search", move |_| {
+        let mut e = ApiError::not_found("place", &id);
+        e.detail.suggestions = router
+            .places()
+            .search(&id, 5)
+            .into_iter()
+            .map(|h| {
+                let p = &router.network().places[h.index];
+                ErrorSuggestion {
+                    id: p.id.clone(),
+                    name: Some(p.name.clone()),
+                    country: Some(p.country.to_string()),
+                }
+            })
+            .collect();
+        Err(e)
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/v1/bcps", tag = "bcps", params(BcpsQuery),
@@ -267,6 +370,11 @@ pub async fn bcps_list(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<BcpsQuery>,
 ) -> Result<Json<BcpList>, ApiError> {
+    for (name, v) in [("country", &q.country), ("mode", &q.mode)] {
+        if let Some(v) = v {
+            edge::check_text(name, v, edge::MAX_MODES_CHARS).map_err(ApiError::bad_request)?;
+        }
+    }
     let country = q
         .country
         .as_deref()
@@ -306,6 +414,7 @@ pub async fn bcp_get(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<BcpList>, ApiError> {
+    check_id(&id)?;
     let net = s.router.network();
     let found = net.find_bcps(&id);
     if found.is_empty() {
@@ -329,24 +438,21 @@ pub async fn bcp_get(
 }
 
 fn check_scenario(s: &AppState, body: &ScenarioIn) -> Result<Scenario, ApiError> {
-    let name_chars = body.name.trim().chars().count();
-    if name_chars == 0 || name_chars > MAX_NAME_CHARS {
+    let name_chars = body.name.chars().count();
+    if body.name.trim().is_empty() || name_chars > edge::MAX_NAME_CHARS {
         return Err(ApiError::bad_request(format!(
-            "`name` must have 1 to {MAX_NAME_CHARS} characters"
+            "`name` must have 1 to {} characters, not all blank",
+            edge::MAX_NAME_CHARS
         )));
     }
-    if body.description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(ApiError::bad_request(format!(
-            "`description` may have at most {MAX_DESCRIPTION_CHARS} characters"
-        )));
-    }
-    let entries = body.close_bcps.len() + body.open_bcps.len() + body.bcp_changes.len();
-    if entries > MAX_SCENARIO_ENTRIES {
-        return Err(ApiError::bad_request(format!(
-            "a scenario may list at most {MAX_SCENARIO_ENTRIES} entries, got {entries}"
-        )));
-    }
+    edge::check_text(
+        "description",
+        &body.description,
+        edge::MAX_DESCRIPTION_CHARS,
+    )
+    .map_err(ApiError::bad_request)?;
     let overlay = body.overlay();
+    edge::check_scenario(&overlay).map_err(ApiError::bad_request)?;
     s.router.validate_scenario(&overlay)?;
     Ok(overlay)
 }
@@ -388,6 +494,7 @@ pub async fn scenario_get(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ScenarioOut>, ApiError> {
+    check_id(&id)?;
     let store = s.store.clone();
     let found = blocking(move || Ok(store.get(&id)?)).await?;
     Ok(Json(found.into()))
@@ -405,6 +512,7 @@ pub async fn scenario_update(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ScenarioIn>,
 ) -> Result<Json<ScenarioOut>, ApiError> {
+    check_id(&id)?;
     let overlay = check_scenario(&s, &body)?;
     let store = s.store.clone();
     let saved = blocking(move || {
@@ -428,6 +536,7 @@ pub async fn scenario_delete(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
+    check_id(&id)?;
     let store = s.store.clone();
     blocking(move || Ok(store.delete(&id)?)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -440,13 +549,19 @@ pub async fn hs_search(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<HsQuery>,
 ) -> Result<Json<HsList>, ApiError> {
-    if q.q.trim().is_empty() {
-        return Err(ApiError::bad_request("the query `q` is empty"));
-    }
-    let limit = q.limit.unwrap_or(10).clamp(1, MAX_PLACE_RESULTS);
+    let limit = check_search(&q.q, q.limit)?;
+    let engine = s.cost.clone();
+    let (codes, national_lines) = pooled(&s, "HS search", move |_| {
+        let data = engine.data();
+        Ok((
+            data.hs.search(&q.q, limit),
+            caravan_cost::national::search(data, &q.q, today(), limit),
+        ))
+    })
+    .await?;
     Ok(Json(HsList {
-        codes: s.cost.data().hs.search(&q.q, limit),
-        national_lines: caravan_cost::national::search(s.cost.data(), &q.q, today(), limit),
+        codes,
+        national_lines,
     }))
 }
 
@@ -461,9 +576,15 @@ pub async fn cost(
     ApiQuery(p): ApiQuery<CostRouteParams>,
     ApiJson(mut req): ApiJson<caravan_cost::CostRequest>,
 ) -> Result<Json<caravan_cost::LandedCost>, ApiError> {
+    edge::check_cost_request(&req).map_err(ApiError::bad_request)?;
+    if let Some(m) = &p.route_modes {
+        edge::check_text("route_modes", m, edge::MAX_MODES_CHARS).map_err(ApiError::bad_request)?;
+    }
     let mut notes = Vec::new();
     match (&p.route_from, &p.route_to) {
         (Some(from), Some(to)) => {
+            edge::check_text("route_from", from, MAX_QUERY_CHARS).map_err(ApiError::bad_request)?;
+            edge::check_text("route_to", to, MAX_QUERY_CHARS).map_err(ApiError::bad_request)?;
             let mut modes = Vec::new();
             for m in split_list(&p.route_modes) {
                 modes.push(Layer::parse(&m).ok_or_else(|| {
@@ -488,7 +609,9 @@ pub async fn cost(
         }
     }
     let engine = s.cost.clone();
-    let mut result = blocking(move || Ok(engine.compute(&req)?)).await?;
+    let mut result = pooled(&s, "landed cost", move |_| Ok(engine.compute(&req)?)).await?;
+    edge::check_landed_cost(&result)
+        .map_err(|m| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_finite", m))?;
     result.warnings.extend(notes);
     Ok(Json(result))
 }

@@ -3,8 +3,11 @@
 //! `error.rs`.
 
 mod api;
+pub mod edge;
 mod error;
+pub mod guard;
 mod openapi;
+mod serve;
 mod store;
 mod ui;
 mod wire;
@@ -23,6 +26,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, ErrorBody};
 pub use openapi::{openapi_json, ApiDoc};
+pub use serve::{serve, ConnLimits};
 pub use store::{ScenarioStore, StoreError, StoredScenario};
 
 /// Limits and policies of one server.
@@ -33,9 +37,18 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Origins allowed by CORS; `*` allows any; empty sends no CORS headers.
     pub cors_origins: Vec<String>,
-    /// Route searches computed at once; more requests wait in FIFO order. Searches are
-    /// CPU-bound, so running more than the cores only stretches every one of them.
+    /// Searches (routes, places, HS codes, landed costs) computed at once; more requests wait
+    /// in FIFO order. They are CPU-bound, so running more than the cores only stretches every
+    /// one of them.
     pub route_workers: usize,
+    /// Host names (besides the loopback names) that requests may address; `*` allows any.
+    pub allowed_hosts: Vec<String>,
+    /// API keys for the write endpoints (scenarios); empty: no key needed.
+    pub api_keys: Vec<String>,
+    /// Requests per second per client address on the expensive endpoints; `None`: no limit.
+    pub rate_limit_per_s: Option<f64>,
+    /// Longest a client may take to send a request body.
+    pub body_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -45,6 +58,10 @@ impl Default for ServerConfig {
             max_body_bytes: 64 * 1024,
             cors_origins: Vec::new(),
             route_workers: 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            allowed_hosts: Vec::new(),
+            api_keys: Vec::new(),
+            rate_limit_per_s: None,
+            body_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -55,7 +72,8 @@ pub struct AppState {
     store: Arc<ScenarioStore>,
     cost: Arc<caravan_cost::CostEngine>,
     config: Arc<ServerConfig>,
-    route_permits: Arc<tokio::sync::Semaphore>,
+    work_permits: Arc<tokio::sync::Semaphore>,
+    countries: Arc<std::collections::BTreeSet<caravan_net::Country>>,
 }
 
 /// The whole application: API, OpenAPI document and web map.
@@ -66,11 +84,29 @@ pub fn app(
     config: ServerConfig,
 ) -> Result<axum::Router, String> {
     let cors = cors_layer(&config.cors_origins)?;
+    if let Some(r) = config.rate_limit_per_s {
+        if !(r.is_finite() && r > 0.0) {
+            return Err(format!("the rate limit must be a positive number, got {r}"));
+        }
+    }
+    let guard = Arc::new(guard::Guard {
+        hosts: guard::AllowedHosts::new(&config.allowed_hosts),
+        max_body_bytes: config.max_body_bytes,
+        body_timeout: config.body_timeout,
+        api_keys: config
+            .api_keys
+            .iter()
+            .map(|k| k.trim().as_bytes().to_vec())
+            .filter(|k| !k.is_empty())
+            .collect(),
+        rate: config.rate_limit_per_s.map(guard::RateLimiter::new),
+    });
     let state = AppState {
+        countries: Arc::new(edge::network_countries(router.network())),
         router,
         store,
         cost,
-        route_permits: Arc::new(tokio::sync::Semaphore::new(config.route_workers.max(1))),
+        work_permits: Arc::new(tokio::sync::Semaphore::new(config.route_workers.max(1))),
         config: Arc::new(config.clone()),
     };
     let api = axum::Router::new()
@@ -100,14 +136,18 @@ pub fn app(
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("internal error").into_response()
         }))
-        .layer(TraceLayer::new_for_http());
-    Ok(match cors {
+        .layer(axum::middleware::from_fn_with_state(guard, guard::guard));
+    let api = match cors {
         Some(c) => api.layer(c),
         None => api,
-    })
+    };
+    Ok(api
+        .layer(axum::middleware::from_fn(guard::security_headers))
+        .layer(TraceLayer::new_for_http()))
 }
 
 async fn openapi_document() -> impl IntoResponse {
+    // Built once: the document is fixed for the binary.
     ([(header::CONTENT_TYPE, "application/json")], openapi_json())
 }
 

@@ -14,29 +14,27 @@ const MISSING_UI: &str = "<!doctype html><title>Caravan</title><p>The web map wa
 this binary. Run <code>npm ci &amp;&amp; npm run build</code> in <code>web/</code> and rebuild; \
 the API is at <a href=\"/openapi.json\">/openapi.json</a>.</p>";
 
-/// Serves embedded files; unknown paths without an extension get `index.html` (client-side
-/// state lives in the query string, so this is only a safety net). API paths answer JSON 404s.
+/// Serves the map at `/` and its embedded files; every other path answers a JSON 404 (paths
+/// are case-sensitive: `/V1/bcps` is not `/v1/bcps`, and never gets the map's HTML). The
+/// map keeps its state in the query string, so it needs no other page.
 pub async fn static_or_index(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
-    if path.starts_with("v1/") || path == "v1" || path == "health" {
-        return ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no endpoint {}", uri.path()),
-        )
-        .into_response();
-    }
-    let path = if path.is_empty() { "index.html" } else { path };
-    if let Some(file) = Assets::get(path) {
-        return file_response(path, file);
-    }
-    if !path.rsplit('/').next().unwrap_or("").contains('.') {
+    if path.is_empty() || path == "index.html" {
         if let Some(index) = Assets::get("index.html") {
             return file_response("index.html", index);
         }
         return (StatusCode::OK, Html(MISSING_UI)).into_response();
     }
-    (StatusCode::NOT_FOUND, "not found").into_response()
+    if let Some(file) = Assets::get(path) {
+        return file_response(path, file);
+    }
+    let shown: String = uri.path().chars().take(200).collect();
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no endpoint or file {shown}"),
+    )
+    .into_response()
 }
 
 fn file_response(path: &str, file: rust_embed::EmbeddedFile) -> Response {

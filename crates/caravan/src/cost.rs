@@ -19,9 +19,10 @@ pub struct CostArgs {
     /// HS code of the goods (2-10 digits, dots allowed); `caravan hs search` finds it.
     #[arg(long)]
     hs: String,
-    /// Invoice value of the goods, in --currency.
-    #[arg(long, allow_negative_numbers = true)]
+    /// Invoice value of the goods, in --currency (0-10^12).
+    #[arg(long, value_name = "AMOUNT")]
     value: f64,
+    /// Currency of --value (ISO 4217, e.g. USD, EUR, CNY).
     #[arg(long, default_value = "USD")]
     currency: String,
     /// Exporting country (ISO alpha-2) or a place in it.
@@ -37,36 +38,38 @@ pub struct CostArgs {
     #[arg(long, default_value = "FOB")]
     incoterm: String,
     /// Gross weight in kg (per-kg duties, parcel limits, route freight).
-    #[arg(long)]
+    #[arg(long, value_name = "KG")]
     weight_kg: Option<f64>,
     /// Net weight in kg (per-kg duties are charged on it; default: --weight-kg).
-    #[arg(long)]
+    #[arg(long, value_name = "KG")]
     net_weight_kg: Option<f64>,
     /// Pieces (per-piece duties; also pairs when --pairs is absent).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     quantity: Option<f64>,
     /// Pairs (per-pair duties on footwear).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pairs: Option<f64>,
     /// Area in m2 (per-m2 duties).
-    #[arg(long)]
+    #[arg(long, value_name = "M2")]
     area_m2: Option<f64>,
     /// Litres (per-litre duties).
-    #[arg(long)]
+    #[arg(long, value_name = "LITRES")]
     litres: Option<f64>,
     /// Engine capacity in cm3 (per-cm3 duties on vehicles).
-    #[arg(long)]
+    #[arg(long, value_name = "CM3")]
     engine_cm3: Option<f64>,
     /// A parcel to a private buyer, by `postal` or `express` channel (de minimis rules).
     #[arg(long, value_name = "CHANNEL")]
     parcel: Option<String>,
     /// Freight to the buyer in USD (or use --route).
-    #[arg(long, conflicts_with = "route")]
+    #[arg(long, conflicts_with = "route", value_name = "USD")]
     freight_usd: Option<f64>,
-    /// Part of the freight up to the importing border (CIF valuation); default: all of it.
-    #[arg(long, requires = "freight_usd")]
+    /// Part of the freight up to the importing border, USD (CIF valuation); at most
+    /// --freight-usd; default: all of it.
+    #[arg(long, requires = "freight_usd", value_name = "USD")]
     freight_to_border_usd: Option<f64>,
-    #[arg(long)]
+    /// Insurance in USD (default: from the incoterm and the data).
+    #[arg(long, value_name = "USD")]
     insurance_usd: Option<f64>,
     /// Plan the freight with the router between --from and --to (places, not countries).
     #[arg(long)]
@@ -85,6 +88,7 @@ pub struct CostArgs {
     /// Exchange rate override, `CUR=units per USD` (repeatable), e.g. EUR=0.92.
     #[arg(long, value_name = "CUR=RATE")]
     fx: Vec<String>,
+    /// table or json (geojson is for routes only).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -92,10 +96,14 @@ pub struct CostArgs {
 #[derive(Subcommand)]
 pub enum HsCommand {
     /// Find HS 2022 codes by words or by code prefix.
+    #[command(allow_negative_numbers = true)]
     Search {
+        /// Words of the description or a code prefix (at most 100 characters).
         query: String,
+        /// Most results to print (1-100).
         #[arg(long, default_value_t = 10)]
-        limit: usize,
+        limit: i64,
+        /// table or json (geojson is for routes only).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -131,7 +139,8 @@ pub fn load_engine(
     })?;
     let mut engine = CostEngine::new(data);
     if let Some(path) = tariff {
-        let file = std::fs::File::open(path).map_err(|e| {
+        // A national schedule is a few MB; the limit keeps a FIFO or /dev/zero from eating memory.
+        let text = crate::read_limited(path, 64 * 1024 * 1024).map_err(|e| {
             bad_input(format!(
                 "cannot read the tariff schedule {}: {e}",
                 path.display()
@@ -139,7 +148,7 @@ pub fn load_engine(
         })?;
         let lines = caravan_cost::read_duty_lines(
             &path.display().to_string(),
-            Box::new(std::io::BufReader::new(file)),
+            Box::new(std::io::Cursor::new(text.into_bytes())),
             Some(default_importer),
         )
         .map_err(|e| bad_input(format!("tariff schedule: {e}")))?;
@@ -179,7 +188,31 @@ fn country_of(
     }
 }
 
+/// A limit broken at the edge, with the same JSON error as the engine's own.
+fn edge_failure(code: &str, message: String) -> Failure {
+    Failure {
+        code: EXIT_BAD_INPUT,
+        json: Some(json!({"error": {"code": code, "message": message}})),
+        error: anyhow::anyhow!(message),
+    }
+}
+
+/// `--format geojson` means nothing for a table of codes or amounts.
+fn no_geojson(format: Format) -> Result<(), Failure> {
+    if format == Format::Geojson {
+        return Err(bad_input(
+            "--format geojson is only for routes; use table or json".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 pub fn cost(dir: &Path, a: CostArgs) -> Result<(), Failure> {
+    no_geojson(a.format)?;
+    for (name, v) in [("--from", &a.from), ("--to", &a.to)] {
+        caravan_server::edge::check_text(name, v, caravan_server::edge::MAX_QUERY_CHARS)
+            .map_err(bad_input)?;
+    }
     let mut places = None;
     let origin = country_of(&a.from, &mut places, dir)?;
     let destination = country_of(&a.to, &mut places, dir)?;
@@ -234,6 +267,8 @@ pub fn cost(dir: &Path, a: CostArgs) -> Result<(), Failure> {
         claim_preference: !a.no_preference,
         fx,
     };
+    caravan_server::edge::check_cost_request(&req)
+        .map_err(|m| edge_failure("invalid_request", m))?;
     let mut notes = Vec::new();
     if a.route {
         let mut modes = Vec::new();
@@ -255,6 +290,7 @@ pub fn cost(dir: &Path, a: CostArgs) -> Result<(), Failure> {
         notes.extend(caravan_cost::use_route_freight(&mut req, &resp).map(str::to_owned));
     }
     let mut result = engine.compute(&req).map_err(cost_failure)?;
+    caravan_server::edge::check_landed_cost(&result).map_err(|m| edge_failure("not_finite", m))?;
     result.warnings.extend(notes);
     match a.format {
         Format::Table => print_cost(&result),
@@ -395,10 +431,15 @@ pub fn hs(dir: &Path, cmd: HsCommand) -> Result<(), Failure> {
         limit,
         format,
     } = cmd;
+    no_geojson(format)?;
+    caravan_server::edge::check_text("query", &query, caravan_server::edge::MAX_QUERY_CHARS)
+        .map_err(bad_input)?;
+    if !(1..=100).contains(&limit) {
+        return Err(bad_input(format!("--limit must be 1 to 100, got {limit}")));
+    }
     let data = CostData::load_dir(dir).map_err(|e| anyhow::anyhow!(e))?;
-    let limit = limit.clamp(1, 100);
-    let hits = data.hs.search(&query, limit);
-    let national = caravan_cost::national::search(&data, &query, today(), limit);
+    let hits = data.hs.search(&query, limit as usize);
+    let national = caravan_cost::national::search(&data, &query, today(), limit as usize);
     if hits.is_empty() && national.is_empty() {
         return Err(bad_input(format!("no HS code matches `{query}`")));
     }

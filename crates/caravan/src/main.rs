@@ -33,6 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Plan a freight route with border crossings, transfers, time, cost and CO2e.
+    #[command(allow_negative_numbers = true)]
     Route(Box<RouteArgs>),
     /// Find places by name, alternative name or UN/LOCODE.
     Places {
@@ -45,6 +46,7 @@ enum Command {
         command: BcpCommand,
     },
     /// Landed cost of a shipment: goods, freight, duty, VAT, fees, de minimis, with sources.
+    #[command(allow_negative_numbers = true)]
     Cost(Box<cost::CostArgs>),
     /// Harmonized System codes.
     Hs {
@@ -62,10 +64,16 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PlacesCommand {
+    /// Ranked, typo-tolerant search by name, alternative name or UN/LOCODE (`Name, CC` picks
+    /// a country).
+    #[command(allow_negative_numbers = true)]
     Search {
+        /// What to look for (at most 100 characters).
         query: String,
+        /// Most results to print (1-100).
         #[arg(long, default_value_t = 10)]
-        limit: usize,
+        limit: i64,
+        /// table, json, or geojson (points).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -73,6 +81,7 @@ enum PlacesCommand {
 
 #[derive(Subcommand)]
 enum BcpCommand {
+    /// List the curated crossings (waits in hours and fees in USD per vehicle, with sources).
     List {
         /// Only crossings on this country's border (ISO alpha-2).
         #[arg(long)]
@@ -83,11 +92,15 @@ enum BcpCommand {
         /// Include unlisted crossings found in the graph.
         #[arg(long)]
         all: bool,
+        /// table, json, or geojson (points).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Show one crossing (every mode, or `id:mode`), each figure with its source.
     Show {
+        /// Crossing id, e.g. `torkham` or `dostyk-alashankou:rail`.
         id: String,
+        /// table or json.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -95,7 +108,7 @@ enum BcpCommand {
 
 #[derive(Subcommand)]
 enum DataCommand {
-    /// Load, validate and summarize the data directory.
+    /// Load and validate every file, then print what the network holds.
     Check,
     /// Route the published facts of data/validation/facts.csv and judge each (reference,
     /// ours, ratio, pass); the pass rate of the validation set is the network's score.
@@ -137,16 +150,19 @@ struct RouteArgs {
     /// sea; inland waterways only when asked for).
     #[arg(long, value_delimiter = ',')]
     modes: Vec<String>,
-    /// fastest, cheapest, greenest or generalized.
+    /// fastest (hours), cheapest (USD), greenest (kg CO2e) or generalized (USD + value of time
+    /// x hours + carbon price x kg CO2e).
     #[arg(long, default_value = "generalized")]
     optimize: String,
-    #[arg(long, default_value_t = 20.0)]
+    /// Cargo weight in tonnes (0.001-100000).
+    #[arg(long, default_value_t = 20.0, value_name = "TONNES")]
     cargo_tonnes: f64,
-    #[arg(long, default_value_t = 50_000.0)]
+    /// Goods value in USD (0-10^12), for the value of time.
+    #[arg(long, default_value_t = 50_000.0, value_name = "USD")]
     cargo_value_usd: f64,
-    /// Number of alternatives besides the best route.
+    /// Number of alternatives besides the best route (0-8).
     #[arg(long, default_value_t = 0)]
-    alternatives: usize,
+    alternatives: i64,
     /// Countries to avoid (ISO alpha-2), repeatable or comma-separated.
     #[arg(long, value_delimiter = ',')]
     avoid_country: Vec<String>,
@@ -165,15 +181,18 @@ struct RouteArgs {
     /// Scenario: set a BCP's fee per vehicle, `id=usd`.
     #[arg(long, value_name = "ID=USD")]
     bcp_fee: Vec<String>,
-    /// Scenario file (TOML or JSON) with close_bcps, open_bcps, bcp_changes.
-    #[arg(long)]
+    /// Scenario file (TOML, or JSON when named *.json) with close_bcps, open_bcps,
+    /// bcp_changes; at most 1 MiB.
+    #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
-    /// Value of time as a share of goods value per day (default from the data).
-    #[arg(long)]
-    vot_day_share: Option<f64>,
-    /// Carbon price, USD per tonne CO2e (default from the data).
-    #[arg(long)]
+    /// Value of time per day as a fraction of the goods value (0.0135) or a percentage
+    /// (1.35%); default from the data (1.35%).
+    #[arg(long, value_name = "SHARE")]
+    vot_day_share: Option<String>,
+    /// Carbon price, USD per tonne CO2e (0-10000; default from the data).
+    #[arg(long, value_name = "USD_PER_T")]
     carbon_price: Option<f64>,
+    /// table, json (the full result) or geojson (legs and points).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -190,15 +209,38 @@ struct ServeArgs {
     /// Allow this origin to call the API from a browser (repeatable; `*` for any).
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     cors_origins: Vec<String>,
-    /// Longest a route request may compute, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
+    /// Longest a route, search or landed-cost request may take, waiting for a worker
+    /// included, in milliseconds; then 503 and the search stops.
+    #[arg(long, default_value_t = 10_000, value_name = "MS")]
     route_timeout_ms: u64,
-    /// Route searches computed at once (default: twice the CPU cores); others queue.
-    #[arg(long)]
+    /// Searches computed at once (default: twice the CPU cores); others queue in FIFO order.
+    #[arg(long, value_name = "N")]
     route_workers: Option<usize>,
     /// Largest accepted request body, in KiB.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, value_name = "KIB")]
     max_body_kib: usize,
+    /// Also answer requests addressed to this host name (repeatable; loopback names are always
+    /// allowed; `*` allows any). Others get 421, which stops DNS-rebinding pages.
+    #[arg(long = "allowed-host", value_name = "HOST")]
+    allowed_hosts: Vec<String>,
+    /// File with API keys, one per line: writes to /v1/scenarios then need
+    /// `Authorization: Bearer KEY` (401 without a key, 403 with a wrong one).
+    #[arg(long, value_name = "FILE")]
+    api_key_file: Option<PathBuf>,
+    /// Requests per second per client address on the expensive endpoints (route, cost,
+    /// places, hs), with bursts of twice that; over it, 429. Default: no limit.
+    #[arg(long, value_name = "PER_SECOND")]
+    rate_limit: Option<f64>,
+    /// Most connections open at once; later clients wait in the accept queue.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    max_connections: usize,
+    /// Seconds a client may take to send a request's headers (also the idle limit of a kept-alive
+    /// connection) and, separately, its body.
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    client_timeout_s: u64,
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
+    #[arg(long, default_value_t = 2, value_name = "SECONDS")]
+    shutdown_grace_s: u64,
 }
 
 fn default_db() -> PathBuf {
@@ -229,15 +271,45 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
         cors_origins: a.cors_origins,
         ..caravan_server::ServerConfig::default()
     };
+    let api_keys = match &a.api_key_file {
+        Some(p) => {
+            let text = read_limited(p, 64 * 1024)
+                .map_err(|e| bad_input(format!("API key file {}: {e}", p.display())))?;
+            let keys: Vec<String> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned)
+                .collect();
+            if keys.is_empty() {
+                return Err(bad_input(format!(
+                    "API key file {} has no key (one per line)",
+                    p.display()
+                )));
+            }
+            keys
+        }
+        None => Vec::new(),
+    };
     let config = caravan_server::ServerConfig {
-        route_workers: a.route_workers.unwrap_or(config.route_workers),
+        route_workers: a.route_workers.unwrap_or(config.route_workers).max(1),
+        allowed_hosts: a.allowed_hosts,
+        api_keys,
+        rate_limit_per_s: a.rate_limit,
+        body_timeout: std::time::Duration::from_secs(a.client_timeout_s.max(1)),
         ..config
     };
-    let engine = cost::load_engine(dir, None, "")?;
+    let limits = caravan_server::ConnLimits {
+        header_read_timeout: std::time::Duration::from_secs(a.client_timeout_s.max(1)),
+        max_connections: a.max_connections.max(1),
+        shutdown_grace: std::time::Duration::from_secs(a.shutdown_grace_s),
+    };
+    let engine = std::sync::Arc::new(cost::load_engine(dir, None, "")?);
+    let router = std::sync::Arc::new(router);
     let app = caravan_server::app(
-        std::sync::Arc::new(router),
+        router.clone(),
         std::sync::Arc::new(store),
-        std::sync::Arc::new(engine),
+        engine.clone(),
         config,
     )
     .map_err(bad_input)?;
@@ -255,12 +327,17 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
         use std::io::Write;
         let _ = std::io::stdout().flush();
         tracing::info!(%local, db = %db.display(), "serving");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving")?;
+        caravan_server::serve(listener, app, limits, shutdown_signal()).await;
         Ok::<(), anyhow::Error>(())
     })?;
+    // Searches still on the blocking pool were cancelled or end within the route limit; the
+    // process does not wait for them.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    // Freeing the network and the rate tables (millions of small allocations) would only delay
+    // the exit; the operating system takes the memory back at once.
+    std::mem::forget(router);
+    std::mem::forget(engine);
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -357,6 +434,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -385,9 +463,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     format,
                 },
         } => {
+            caravan_server::edge::check_text(
+                "query",
+                &query,
+                caravan_server::edge::MAX_QUERY_CHARS,
+            )
+            .map_err(bad_input)?;
+            if !(1..=100).contains(&limit) {
+                return Err(bad_input(format!("--limit must be 1 to 100, got {limit}")));
+            }
             let net = load(&dir)?;
             let index = caravan_net::PlaceIndex::new(&net.places);
-            let hits = index.search(&query, limit.clamp(1, 100));
+            let hits = index.search(&query, limit as usize);
             if hits.is_empty() {
                 return Err(bad_input(format!("no place matches `{query}`")));
             }
@@ -413,6 +500,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let mode = mode
                         .map(|m| {
                             Layer::parse(&m)
+                                .filter(|l| *l != Layer::Sea)
                                 .ok_or_else(|| bad_input(format!("`{m}` is not road or rail")))
                         })
                         .transpose()?;
@@ -528,10 +616,40 @@ pub(crate) fn parse_assignment(s: &str, what: &str) -> Result<(String, f64), Fai
     Ok((id.trim().to_owned(), v))
 }
 
+/// Reads a text file of at most `max` bytes, without reading more than that from it (a FIFO
+/// or `/dev/zero` ends with an error, not with the memory).
+pub(crate) fn read_limited(path: &Path, max: u64) -> anyhow::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    file.take(max + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > max {
+        anyhow::bail!("the file is larger than the limit of {max} bytes");
+    }
+    String::from_utf8(buf).map_err(|_| anyhow::anyhow!("the file is not UTF-8 text"))
+}
+
+/// `0.0135` or `1.35%`.
+fn parse_share(s: &str) -> Result<f64, Failure> {
+    let t = s.trim();
+    let (num, scale) = match t.strip_suffix('%') {
+        Some(p) => (p.trim(), 0.01),
+        None => (t, 1.0),
+    };
+    num.parse::<f64>().map(|v| v * scale).map_err(|_| {
+        bad_input(format!(
+            "--vot-day-share `{s}`: give a fraction such as 0.0135 or a percentage such as 1.35%"
+        ))
+    })
+}
+
 fn read_scenario(path: &Path) -> anyhow::Result<Scenario> {
-    let text = std::fs::read_to_string(path)
+    let text = read_limited(path, caravan_server::edge::MAX_SCENARIO_FILE_BYTES)
         .with_context(|| format!("reading scenario {}", path.display()))?;
-    let parsed = if path.extension().is_some_and(|e| e == "json") {
+    let parsed = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         serde_json::from_str(&text).map_err(anyhow::Error::from)
     } else {
         toml::from_str(&text).map_err(anyhow::Error::from)
@@ -583,6 +701,13 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
             ..BcpChange::default()
         });
     }
+    if a.alternatives < 0 {
+        return Err(bad_input(format!(
+            "--alternatives must be 0 to {}, got {}",
+            caravan_route::MAX_ALTERNATIVES,
+            a.alternatives
+        )));
+    }
     let req = RouteRequest {
         from: Location::parse(&a.from),
         to: Location::parse(&a.to),
@@ -591,14 +716,21 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
         optimize,
         cargo_tonnes: a.cargo_tonnes,
         cargo_value_usd: a.cargo_value_usd,
-        alternatives: a.alternatives,
+        alternatives: usize::try_from(a.alternatives).unwrap_or(usize::MAX),
         avoid_countries: a.avoid_country,
         avoid_bcps: a.avoid_bcp,
         scenario,
-        vot_day_share: a.vot_day_share,
+        vot_day_share: a.vot_day_share.as_deref().map(parse_share).transpose()?,
         carbon_price_usd_per_t: a.carbon_price,
     };
+    // Every limit is checked here, before the data is even loaded.
+    caravan_server::edge::check_route_request(&req).map_err(bad_input)?;
     let net = load(dir)?;
+    caravan_server::edge::check_avoid_countries(
+        &req.avoid_countries,
+        &caravan_server::edge::network_countries(&net),
+    )
+    .map_err(bad_input)?;
     let t = Instant::now();
     let router = Router::new(net);
     tracing::info!(
@@ -607,8 +739,10 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
     );
     let t = Instant::now();
     match router.route(&req) {
-        Ok(resp) => {
+        Ok(mut resp) => {
             tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "route found");
+            caravan_server::edge::check_route_response(&resp).map_err(bad_input)?;
+            caravan_server::edge::label_opened_crossings(&mut resp);
             output::route(&resp, a.format);
             Ok(())
         }

@@ -16,9 +16,14 @@ struct Server {
 
 impl Server {
     fn start(db: &Path) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    fn start_with(db: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_caravan"))
             .args(["serve", "--addr", "127.0.0.1:0", "--db"])
             .arg(db)
+            .args(extra)
             .env("CARAVAN_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -696,4 +701,274 @@ fn landed_cost_and_hs_search_over_http() {
         &json!({"hs": "610910", "value": 1, "origin": "UZ", "destination": "KZ", "date": "2026-01-01", "weight_kg": 10}),
     );
     assert_eq!(status, 400, "route_from without route_to");
+}
+
+/// Sends raw bytes and reads until the server answers or closes; returns what it answered
+/// (empty when it closed without a word) and how long that took.
+fn raw_exchange(
+    base: &str,
+    bytes: &[u8],
+    wait: std::time::Duration,
+) -> (String, std::time::Duration) {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut sock = std::net::TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(wait)).unwrap();
+    let t = std::time::Instant::now();
+    sock.write_all(bytes).unwrap();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = sock.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+        if out.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    (String::from_utf8_lossy(&out).into_owned(), t.elapsed())
+}
+
+#[test]
+fn every_response_has_security_headers_and_foreign_hosts_are_refused() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    for path in ["/", "/health", "/v1/nothing", "/openapi.json"] {
+        let r = s.agent.get(&format!("{}{path}", s.base)).call().unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        // MapLibre GL runs its workers from blob: URLs and sets inline styles.
+        assert!(csp.contains("worker-src 'self' blob:"), "{csp}");
+    }
+    // A DNS-rebinding page reaches the server under its own name: refused, headers still set.
+    let mut r = s
+        .agent
+        .get(&format!("{}/v1/scenarios", s.base))
+        .header("host", "evil.example")
+        .call()
+        .unwrap();
+    assert!([403, 421].contains(&r.status().as_u16()));
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    let body = read_json(&mut r);
+    assert_eq!(body["error"]["code"], "host_not_allowed");
+    let (answer, _) = raw_exchange(
+        &s.base,
+        b"DELETE /v1/scenarios/x HTTP/1.1\r\nHost: evil.example:8080\r\n\r\n",
+        std::time::Duration::from_secs(5),
+    );
+    assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
+    // Loopback names with a port are fine.
+    let r = s
+        .agent
+        .get(&format!("{}/health", s.base))
+        .header("host", "localhost:1234")
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+
+    // Unknown and wrongly cased paths are JSON 404s, never the map's HTML.
+    for path in [
+        "/V1/bcps",
+        "/health/x",
+        "/openapi.json/x",
+        "/v1",
+        "/nothing",
+    ] {
+        let (status, body) = s.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+    }
+}
+
+#[test]
+fn limits_are_checked_at_the_edge_and_named() {
+    let (_dir, db) = temp_db();
+    let s = Server::start(&db);
+    let (_, doc) = s.get("/openapi.json");
+    let long = "a".repeat(101);
+    let cases: Vec<(String, u16, &str)> = vec![
+        (format!("/v1/places?q={long}"), 400, "100"),
+        (format!("/v1/hs?q={long}"), 400, "100"),
+        ("/v1/places?q=tash&limit=51".into(), 400, "50"),
+        ("/v1/places?q=tash&limit=0".into(), 400, "50"),
+        (format!("/v1/places/{long}"), 400, "100"),
+        (
+            format!("/v1/places?q={}", "a".repeat(60 * 1024)),
+            400,
+            "8192",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&cargo_value_usd=1e308".into(),
+            400,
+            "cargo_value_usd",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&carbon_price_usd_per_t=1e300".into(),
+            400,
+            "carbon_price_usd_per_t",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&avoid_countries=ZZ".into(),
+            400,
+            "ZZ",
+        ),
+        (
+            "/v1/route?from=Tashkent&to=Karachi&close_bcps=torkham&open_bcps=torkham".into(),
+            400,
+            "both closed and opened",
+        ),
+    ];
+    for (path, want, mentions) in &cases {
+        let (status, body) = s.get(path);
+        assert_eq!(status, *want, "{path}: {body}");
+        let msg = body["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(mentions), "{path}: {msg}");
+        assert_matches_schema(&doc, "ErrorBody", &body);
+    }
+    let cost = json!({"hs": "610910", "value": 1e300, "origin": "UZ", "destination": "KZ",
+                      "date": "2026-11-23"});
+    let (status, body) = s.send("POST", "/v1/cost", &cost);
+    assert_eq!(status, 400, "{body}");
+    let cost = json!({"hs": "610910", "value": 1000, "origin": "UZ", "destination": "KZ",
+                      "date": "2026-11-23",
+                      "transport": {"freight_usd": 100, "freight_to_border_usd": 500}});
+    let (status, body) = s.send("POST", "/v1/cost", &cost);
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("freight_to_border_usd"));
+    // The limits are in the published schemas.
+    let places = &doc["paths"]["/v1/places"]["get"]["parameters"];
+    let q = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "q")
+        .unwrap();
+    assert_eq!(q["schema"]["maxLength"], 100);
+    assert_eq!(
+        doc["components"]["schemas"]["RouteRequest"]["properties"]["cargo_value_usd"]["maximum"]
+            .as_f64(),
+        Some(1e12)
+    );
+    assert!(doc["paths"]["/v1/route"]["get"]["responses"]["503"].is_object());
+    assert!(doc["paths"]["/v1/scenarios"]["post"]["responses"]["401"].is_object());
+
+    // A crossing the request opens is labelled so, never `closed`.
+    let (status, route) =
+        s.get("/v1/route?from=Tashkent&to=Karachi&modes=road&open_bcps=torkham,chaman-spin-boldak");
+    assert_eq!(status, 200, "{route}");
+    for r in route["routes"].as_array().unwrap() {
+        for b in r["border_crossings"].as_array().unwrap() {
+            assert_ne!(b["status"], "closed", "{b}");
+        }
+    }
+    assert_eq!(s.get("/health").0, 200);
+}
+
+#[test]
+fn api_keys_guard_writes_and_the_rate_limit_answers_429() {
+    let (dir, db) = temp_db();
+    let keys = dir.path().join("keys.txt");
+    std::fs::write(&keys, "# keys\nsecret-one\n\nsecret-two\n").unwrap();
+    let s = Server::start_with(
+        &db,
+        &[
+            "--api-key-file",
+            keys.to_str().unwrap(),
+            "--rate-limit",
+            "1",
+        ],
+    );
+    let sc = json!({"name": "keyed"});
+    let url = format!("{}/v1/scenarios", s.base);
+    let r = s.agent.post(&url).send_json(&sc).unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert!(r.headers().contains_key("www-authenticate"));
+    let r = s
+        .agent
+        .post(&url)
+        .header("authorization", "Bearer secret-three")
+        .send_json(&sc)
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = s
+        .agent
+        .post(&url)
+        .header("authorization", "Bearer secret-two")
+        .send_json(&sc)
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let r = s
+        .agent
+        .post(&url)
+        .header("x-api-key", "secret-one")
+        .send_json(&sc)
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    // Reads need no key.
+    assert_eq!(s.get("/v1/scenarios").0, 200);
+    // A burst of two, then 429 with Retry-After.
+    let statuses: Vec<u16> = (0..4).map(|_| s.get("/v1/places?q=tashkent").0).collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert_eq!(s.get("/health").0, 200);
+}
+
+#[test]
+fn slow_clients_are_cut_off_and_sigterm_ends_the_server_quickly() {
+    let (_dir, db) = temp_db();
+    let mut s = Server::start_with(&db, &["--client-timeout-s", "1"]);
+    // Headers that never end: the connection is closed after the header-read timeout.
+    let (answer, took) = raw_exchange(
+        &s.base,
+        b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+        std::time::Duration::from_secs(10),
+    );
+    assert!(
+        took < std::time::Duration::from_secs(4),
+        "{took:?} {answer}"
+    );
+    // A body that never ends: 408 after the body timeout.
+    let (answer, took) = raw_exchange(
+        &s.base,
+        b"POST /v1/route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        std::time::Duration::from_secs(10),
+    );
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(took < std::time::Duration::from_secs(4), "{took:?}");
+
+    // SIGTERM with a client mid-request: the process ends within the grace period.
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let _held = std::thread::spawn(move || {
+        use std::io::Write;
+        let mut sock = std::net::TcpStream::connect(addr).unwrap();
+        let _ = sock.write_all(
+            b"POST /v1/route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50\r\n\r\n{",
+        );
+        std::thread::sleep(std::time::Duration::from_secs(10));
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let t = std::time::Instant::now();
+    let ok = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "still running 5 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }

@@ -741,3 +741,203 @@ fn cost_on_an_eaeu_national_line_and_russian_hs_search() {
         "{text}"
     );
 }
+
+#[test]
+fn limits_and_contradictions_exit_2_with_a_message_that_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let upper = dir.path().join("scenario.JSON");
+    std::fs::write(
+        &upper,
+        r#"{"close_bcps": ["torkham"], "open_bcps": ["torkham"]}"#,
+    )
+    .unwrap();
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "#".repeat(2 * 1024 * 1024)).unwrap();
+    let long = "a".repeat(20_000);
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "route",
+                "--from",
+                "Tashkent",
+                "--to",
+                "Karachi",
+                "--cargo-tonnes",
+                "-5",
+            ],
+            "cargo_tonnes",
+        ),
+        (
+            vec![
+                "route",
+                "--from",
+                "Tashkent",
+                "--to",
+                "Karachi",
+                "--cargo-value-usd",
+                "1e308",
+            ],
+            "1e308",
+        ),
+        (
+            vec!["route", "--from", &long, "--to", "Karachi"],
+            "100 characters",
+        ),
+        (
+            vec![
+                "route",
+                "--from",
+                "Tashkent",
+                "--to",
+                "Karachi",
+                "--avoid-country",
+                "ZZ",
+            ],
+            "ZZ",
+        ),
+        (
+            vec![
+                "route",
+                "--from",
+                "Tashkent",
+                "--to",
+                "Karachi",
+                "--close-bcp",
+                "torkham",
+                "--open-bcp",
+                "torkham",
+            ],
+            "both closed and opened",
+        ),
+        (
+            vec![
+                "route",
+                "--from",
+                "Tashkent",
+                "--to",
+                "Karachi",
+                "--scenario",
+                upper.to_str().unwrap(),
+            ],
+            "both closed and opened",
+        ),
+        (
+            vec![
+                "route",
+                "--from",
+                "Tashkent",
+                "--to",
+                "Karachi",
+                "--scenario",
+                big.to_str().unwrap(),
+            ],
+            "limit",
+        ),
+        (
+            vec![
+                "route",
+                "--from",
+                "Tashkent",
+                "--to",
+                "Karachi",
+                "--alternatives",
+                "-1",
+            ],
+            "alternatives",
+        ),
+        (vec!["places", "search", &long], "100 characters"),
+        (
+            vec!["hs", "search", "cotton", "--format", "geojson"],
+            "geojson",
+        ),
+        (vec!["bcp", "list", "--mode", "sea"], "road or rail"),
+        (
+            vec![
+                "cost", "--hs", "610910", "--value", "100", "--from", "CN", "--to", "KZ",
+                "--format", "geojson",
+            ],
+            "geojson",
+        ),
+        (
+            vec![
+                "cost",
+                "--hs",
+                "610910",
+                "--value",
+                "100",
+                "--from",
+                "CN",
+                "--to",
+                "KZ",
+                "--freight-usd",
+                "10",
+                "--freight-to-border-usd",
+                "50",
+            ],
+            "freight_to_border_usd",
+        ),
+        (
+            vec![
+                "cost",
+                "--hs",
+                "610910",
+                "--value",
+                "100",
+                "--from",
+                "CN",
+                "--to",
+                "KZ",
+                "--fx",
+                "EUR=1e-300",
+            ],
+            "per_usd",
+        ),
+    ];
+    for (args, mentions) in &cases {
+        let out = caravan().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(mentions), "{args:?}: {err}");
+    }
+    // A percentage is read as one; the fraction means the same.
+    let pct = route_json(&[
+        "--from",
+        "Tashkent",
+        "--to",
+        "Almaty",
+        "--modes",
+        "road",
+        "--vot-day-share",
+        "1.35%",
+    ]);
+    let frac = route_json(&[
+        "--from",
+        "Tashkent",
+        "--to",
+        "Almaty",
+        "--modes",
+        "road",
+        "--vot-day-share",
+        "0.0135",
+    ]);
+    assert_eq!(
+        pct["value_of_time_usd_per_hour"],
+        frac["value_of_time_usd_per_hour"]
+    );
+    // A crossing the scenario opens is never labelled closed.
+    let opened = route_json(&[
+        "--from",
+        "Kabul",
+        "--to",
+        "Peshawar",
+        "--modes",
+        "road",
+        "--open-bcp",
+        "torkham",
+    ]);
+    for r in opened["routes"].as_array().unwrap() {
+        for b in r["border_crossings"].as_array().unwrap() {
+            assert_ne!(b["status"], "closed", "{b}");
+        }
+    }
+}
