@@ -14,3 +14,5 @@ pub use data::Table;
 pub use error::GravityError;
 pub use formula::Formula;
 pub use ppml::{estimate, Estimate, PpmlOptions, VcovSpec};
+pub mod ge;
+pub use ge::{GeOptions, GeProblem, GeResult};
