@@ -10,13 +10,23 @@ use crate::GravityError;
 pub enum Term {
     Column(String),
     Log(String),
+    /// `I(a != b)`: 1 where the two columns differ (e.g. an international-border dummy).
+    NotEqual(String, String),
 }
 
 impl Term {
     /// The data column the term reads.
     pub fn column(&self) -> &str {
         match self {
-            Term::Column(c) | Term::Log(c) => c,
+            Term::Column(c) | Term::Log(c) | Term::NotEqual(c, _) => c,
+        }
+    }
+
+    /// Every data column the term reads.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            Term::Column(c) | Term::Log(c) => vec![c],
+            Term::NotEqual(a, b) => vec![a, b],
         }
     }
 }
@@ -26,6 +36,7 @@ impl fmt::Display for Term {
         match self {
             Term::Column(c) => write!(f, "{c}"),
             Term::Log(c) => write!(f, "log({c})"),
+            Term::NotEqual(a, b) => write!(f, "I({a} != {b})"),
         }
     }
 }
@@ -81,7 +92,9 @@ impl Formula {
             }
         };
         for t in &self.regressors {
-            push(t.column());
+            for c in t.columns() {
+                push(c);
+            }
         }
         for fe in &self.fixed_effects {
             for c in &fe.columns {
@@ -125,7 +138,7 @@ impl Formula {
                 }
                 let term = parse_term(t).ok_or_else(|| {
                     err(format!(
-                        "`{t}` is not a term: use a column name or log(column)"
+                        "`{t}` is not a term: use a column name, log(column) or I(a != b)"
                     ))
                 })?;
                 if regressors.contains(&term) {
@@ -163,6 +176,11 @@ fn parse_term(t: &str) -> Option<Term> {
     if is_ident(t) {
         return Some(Term::Column(t.to_string()));
     }
+    if let Some(inner) = t.strip_prefix("I(").and_then(|r| r.strip_suffix(')')) {
+        let (a, b) = inner.split_once("!=")?;
+        let (a, b) = (a.trim(), b.trim());
+        return (is_ident(a) && is_ident(b)).then(|| Term::NotEqual(a.into(), b.into()));
+    }
     for f in ["log(", "ln("] {
         if let Some(rest) = t.strip_prefix(f) {
             let inner = rest.strip_suffix(')')?.trim();
@@ -188,6 +206,12 @@ mod tests {
             "trade ~ RTA + log(DIST) + CNTG | exporter^year + importer^year + exporter^importer",
         )
         .unwrap();
+        let b = Formula::parse("trade ~ I(exporter != importer) | exporter").unwrap();
+        assert_eq!(
+            b.regressors,
+            vec![Term::NotEqual("exporter".into(), "importer".into())]
+        );
+        assert_eq!(b.to_string(), "trade ~ I(exporter != importer) | exporter");
         assert_eq!(f.response, "trade");
         assert_eq!(
             f.regressors,

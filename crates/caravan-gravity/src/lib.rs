@@ -16,3 +16,5 @@ pub use formula::Formula;
 pub use ppml::{estimate, Estimate, PpmlOptions, VcovSpec};
 pub mod ge;
 pub use ge::{GeOptions, GeProblem, GeResult};
+pub mod counterfactual;
+pub use counterfactual::{Counterfactual, CounterfactualSpec, Shock};

@@ -184,6 +184,22 @@ pub fn build_factor(
     ))
 }
 
+/// The raw values a term reads (before any log): the column, or 0/1 for `I(a != b)`.
+pub fn term_values(table: &Table, term: &Term) -> Result<Vec<Option<f64>>, GravityError> {
+    match term {
+        Term::Column(c) | Term::Log(c) => table.numeric(c),
+        Term::NotEqual(a, b) => {
+            let (a, b) = (table.text(a)?, table.text(b)?);
+            Ok(a.iter()
+                .zip(b)
+                .map(|(x, y)| {
+                    (!is_missing(x) && !is_missing(y)).then(|| f64::from(u8::from(x != y)))
+                })
+                .collect())
+        }
+    }
+}
+
 struct Prepared {
     y: Vec<f64>,
     x: Vec<Vec<f64>>,
@@ -248,7 +264,7 @@ fn prepare(table: &Table, formula: &Formula, opts: &PpmlOptions) -> Result<Prepa
     let y_raw = table.numeric(&formula.response)?;
     let mut x_raw = Vec::new();
     for t in &formula.regressors {
-        x_raw.push(table.numeric(t.column())?);
+        x_raw.push(term_values(table, t)?);
     }
     let mut factors = Vec::new();
     let mut missing = vec![false; n];
@@ -297,7 +313,7 @@ fn prepare(table: &Table, formula: &Formula, opts: &PpmlOptions) -> Result<Prepa
             }
             let raw = col[i].unwrap_or(0.0);
             v[i] = match t {
-                Term::Column(_) => raw,
+                Term::Column(_) | Term::NotEqual(..) => raw,
                 Term::Log(c) => {
                     if raw <= 0.0 {
                         return Err(GravityError::LogOfNonPositive {

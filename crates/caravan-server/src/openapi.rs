@@ -2,7 +2,7 @@
 
 use utoipa::OpenApi;
 
-use crate::api;
+use crate::{api, gravity};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +19,8 @@ use crate::api;
         api::route_post,
         api::cost,
         api::hs_search,
+        gravity::estimate,
+        gravity::ge,
         api::places_search,
         api::place_get,
         api::bcps_list,
@@ -32,6 +34,7 @@ use crate::api;
     tags(
         (name = "route", description = "Plan routes"),
         (name = "cost", description = "Landed cost: duties, taxes, fees and freight, with sources"),
+        (name = "gravity", description = "Structural gravity: PPML-HDFE estimates and GE trade counterfactuals"),
         (name = "places", description = "Find origins and destinations"),
         (name = "bcps", description = "Border crossing points"),
         (name = "scenarios", description = "Saved overlays: closed crossings, changed waits and fees"),
