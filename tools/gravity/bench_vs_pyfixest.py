@@ -19,7 +19,7 @@ import pyfixest as pf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "..", "shared", "data")
-CARAVAN = os.path.join(ROOT, "target", "release", "caravan")
+CARAVAN = os.environ.get("CARAVAN_BIN", os.path.join(ROOT, "target", "release", "caravan"))
 
 MODELS = [
     (

@@ -199,7 +199,7 @@ pub fn run(table: &Table, spec: &CounterfactualSpec) -> Result<Counterfactual, G
                         "pair {a}-{b}: country not in the data"
                     )));
                 };
-                if !(*f > 0.0) {
+                if f.is_nan() || *f <= 0.0 {
                     return Err(GravityError::Invalid(format!(
                         "pair {a}-{b}: trade-cost factor must be > 0"
                     )));

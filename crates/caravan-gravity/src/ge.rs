@@ -117,7 +117,7 @@ impl GeProblem {
                 "flows and shock must be n x n".into(),
             ));
         }
-        if !(self.sigma > 1.0) {
+        if self.sigma.is_nan() || self.sigma <= 1.0 {
             return Err(GravityError::Invalid(format!(
                 "sigma must be > 1 (got {})",
                 self.sigma
@@ -260,7 +260,7 @@ impl GeProblem {
             it_f += 1;
             c = imr(&p);
             eh = ehat(&p);
-            if let Some(j) = eh.iter().position(|v| !(*v > 0.0)) {
+            if let Some(j) = eh.iter().position(|v| v.is_nan() || *v <= 0.0) {
                 return Err(GravityError::NotConverged(format!(
                     "full-endowment GE: the trade surplus of {} exceeds its output",
                     self.countries[j]

@@ -2,6 +2,9 @@
 //! general-equilibrium counterfactuals of the one-sector Armington-CES model (`ge`). No I/O
 //! faces: the CLI and the server call these.
 
+// Numerical kernels index several parallel arrays by observation; iterators would obscure them.
+#![allow(clippy::needless_range_loop)]
+
 pub mod data;
 mod error;
 pub mod formula;

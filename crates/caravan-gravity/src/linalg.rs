@@ -9,7 +9,7 @@ pub fn cholesky(a: &[f64], k: usize, rel_tol: f64) -> Result<Vec<f64>, usize> {
         for m in 0..j {
             d -= l[j * k + m] * l[j * k + m];
         }
-        if !(d > rel_tol * a[j * k + j]) || d <= 0.0 {
+        if d.is_nan() || d <= rel_tol * a[j * k + j] || d <= 0.0 {
             return Err(j);
         }
         let djj = d.sqrt();

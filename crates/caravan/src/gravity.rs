@@ -1,6 +1,6 @@
 //! `caravan gravity estimate` and `caravan gravity ge`: structural gravity from a CSV file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use caravan_gravity::counterfactual::{self, CounterfactualSpec, Shock};
 use caravan_gravity::{report, Formula, GravityError, PpmlOptions, Table, VcovSpec};
@@ -102,7 +102,7 @@ fn gravity_failure(e: GravityError) -> Failure {
     }
 }
 
-fn read(input: &PathBuf, formula: &Formula, extra: &[String]) -> Result<Table, Failure> {
+fn read(input: &Path, formula: &Formula, extra: &[String]) -> Result<Table, Failure> {
     let mut cols = formula.columns();
     for c in extra {
         for part in c.split('^') {
