@@ -5,6 +5,7 @@
 mod api;
 pub mod edge;
 mod error;
+mod gravity;
 pub mod guard;
 mod openapi;
 mod serve;
@@ -115,6 +116,11 @@ pub fn app(
         .route("/v1/route", get(api::route_get).post(api::route_post))
         .route("/v1/cost", axum::routing::post(api::cost))
         .route("/v1/hs", get(api::hs_search))
+        .route(
+            "/v1/gravity/estimate",
+            axum::routing::post(gravity::estimate),
+        )
+        .route("/v1/gravity/ge", axum::routing::post(gravity::ge))
         .route("/v1/places", get(api::places_search))
         .route("/v1/places/{id}", get(api::place_get))
         .route("/v1/bcps", get(api::bcps_list))

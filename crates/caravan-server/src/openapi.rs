@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
-use crate::api;
 use crate::edge::*;
+use crate::{api, gravity};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,8 @@ use crate::edge::*;
         api::route_post,
         api::cost,
         api::hs_search,
+        gravity::estimate,
+        gravity::ge,
         api::places_search,
         api::place_get,
         api::bcps_list,
@@ -34,6 +36,7 @@ use crate::edge::*;
     tags(
         (name = "route", description = "Plan routes"),
         (name = "cost", description = "Landed cost: duties, taxes, fees and freight, with sources"),
+        (name = "gravity", description = "Structural gravity: PPML-HDFE estimates and GE trade counterfactuals"),
         (name = "places", description = "Find origins and destinations"),
         (name = "bcps", description = "Border crossing points"),
         (name = "scenarios", description = "Saved overlays: closed crossings, changed waits and fees"),

@@ -1,6 +1,7 @@
 //! `caravan`: multimodal freight routes across Central and South Asia, from the command line.
 
 mod cost;
+mod gravity;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,11 @@ enum Command {
     Hs {
         #[command(subcommand)]
         command: cost::HsCommand,
+    },
+    /// Structural gravity: PPML-HDFE estimates and GE trade counterfactuals.
+    Gravity {
+        #[command(subcommand)]
+        command: gravity::GravityCommand,
     },
     /// Start the HTTP API and the web map.
     Serve(ServeArgs),
@@ -454,6 +460,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Route(args) => route(&dir, *args),
         Command::Serve(args) => serve(&dir, args),
         Command::Cost(args) => cost::cost(&dir, *args),
+        Command::Gravity { command } => gravity::run(command),
         Command::Hs { command } => cost::hs(&dir, command),
         Command::Places {
             command:
