@@ -7,8 +7,10 @@ use caravan_net::{Network, PlaceKind};
 use caravan_route::{Location, Route, RouteRequest, Router};
 
 /// Two crossings closer than this, back into the country just left, are one passage that
-/// hugs the border (a real detour through a neighbour is much longer).
-const STRAIGHT_BACK_KM: f64 = 30.0;
+/// hugs the border. A longer stretch through the neighbour is a real transit, paid as two
+/// passages as it is on the ground (the Soviet-era roads of the Fergana valley run 20-25 km
+/// through Uzbekistan between Kyrgyz towns).
+const STRAIGHT_BACK_KM: f64 = 10.0;
 
 fn problems(route: &Route) -> Vec<String> {
     let mut out = Vec::new();

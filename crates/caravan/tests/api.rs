@@ -240,7 +240,7 @@ fn health_places_and_bcps() {
     let (status, listed) = s.get("/v1/bcps");
     assert_eq!(status, 200);
     let listed = listed["bcps"].as_array().unwrap().clone();
-    assert_eq!(listed.len(), 68, "the curated table has 68 rows");
+    assert_eq!(listed.len(), 71, "the curated table has 71 rows");
     assert!(listed.iter().all(|b| b["listed"] == true));
     let (_, all) = s.get("/v1/bcps?all=true");
     assert!(all["bcps"].as_array().unwrap().len() > listed.len());
