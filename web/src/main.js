@@ -333,7 +333,8 @@ function scenarioBcps() {
 /** Is a crossing closed in the data, and what does the scenario make of it. */
 function bcpState(b) {
   const c = catalogBcp(b.id);
-  const closedData = (c ? c.status : b.status) === 'closed';
+  // A crossing the scenario reopened comes back as `opened_by_scenario`: closed in the data.
+  const closedData = ['closed', 'opened_by_scenario'].includes(c ? c.status : b.status);
   const reopened = closedData && state.open.includes(b.id);
   const closed = state.close.includes(b.id) || (closedData && !reopened);
   return { closedData, reopened, closed, avoided: state.abcp.includes(b.id) };

@@ -437,11 +437,12 @@ function clearMarkers(list) {
 
 /* ---------- popups ---------- */
 
-const STATUS_WORD = { open: 'open', closed: 'closed', restricted: 'restricted' };
+const STATUS_WORD = { open: 'open', closed: 'closed', restricted: 'restricted', opened_by_scenario: 'closed' };
 
 function bcpPopupHtml(b, { scenario = false, catalog = false } = {}) {
   const countries = (b.countries || []).join(' \u2192 ');
-  const st = handlers.bcpState ? handlers.bcpState(b) : { closed: b.status === 'closed', closedData: b.status === 'closed' };
+  const closedInData = b.status === 'closed' || b.status === 'opened_by_scenario';
+  const st = handlers.bcpState ? handlers.bcpState(b) : { closed: b.status === 'closed', closedData: closedInData };
   const status = t(STATUS_WORD[b.status] || b.status || '?');
   let scnNote = '';
   if (st.reopened) scnNote = t('reopened in this scenario');

@@ -15,6 +15,9 @@ use caravan_route::{RouteRequest, RouteResponse, Scenario};
 pub const MAX_QUERY_CHARS: usize = 100;
 /// Characters in a scenario's name, or a free-text source.
 pub const MAX_NAME_CHARS: usize = 200;
+/// A free-text note on where a figure comes from (the web map describes the route and the
+/// scenario the freight was taken from).
+pub const MAX_SOURCE_CHARS: usize = 1000;
 /// Characters in a path id (place, BCP, scenario).
 pub const MAX_ID_CHARS: usize = 100;
 /// Entries in one list parameter (`avoid_countries`, `avoid_bcps`, `close_bcps`, ...).
@@ -271,7 +274,7 @@ pub fn check_cost_request(r: &caravan_cost::CostRequest) -> Result<(), String> {
         }
     }
     if let Some(s) = &t.source {
-        check_text("source", s, MAX_NAME_CHARS)?;
+        check_text("source", s, MAX_SOURCE_CHARS)?;
     }
     if r.fx.len() > MAX_LIST_ITEMS {
         return Err(format!(

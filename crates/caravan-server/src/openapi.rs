@@ -196,7 +196,7 @@ fn constrain(doc: &mut Value) {
         ("Transport", "freight_to_border_usd", range(0.0, MAX_AMOUNT)),
         ("Transport", "border_fees_usd", range(0.0, MAX_AMOUNT)),
         ("Transport", "insurance_usd", range(0.0, MAX_AMOUNT)),
-        ("Transport", "source", text(MAX_NAME_CHARS)),
+        ("Transport", "source", text(MAX_SOURCE_CHARS)),
     ];
     if let Some(comps) = doc.pointer_mut("/components/schemas") {
         for (schema, prop, extra) in &schemas {
