@@ -182,6 +182,15 @@ impl Pricing {
             .collect();
     }
 
+    /// Feeds every table `arc_weight` reads into a hasher: equal hashes, equal arc weights.
+    pub fn hash_tables(&self, h: &mut impl std::hash::Hasher) {
+        let mut put = |x: f64| h.write_u64(x.to_bits());
+        self.class_weight.iter().copied().for_each(&mut put);
+        self.bcp_weight.iter().flatten().copied().for_each(&mut put);
+        put(self.gauge_weight);
+        self.terminal_weight.iter().copied().for_each(&mut put);
+    }
+
     /// The criterion's weight of an arc: the search's hot path, equal to
     /// `weight(&arc_parts(arc))` but from precomputed tables.
     #[inline]

@@ -38,12 +38,18 @@ pub enum RouteError {
     /// The caller cancelled the search (e.g. its time limit passed) before it ended.
     #[error("the search was cancelled before it ended")]
     Cancelled,
+    /// The contraction hierarchy could not be loaded (a stale or damaged compiled file).
+    #[error("routing hierarchy: {0}")]
+    Hierarchy(String),
 }
 
 impl RouteError {
     /// True when the request itself is wrong (as opposed to the network having no route).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, RouteError::NoRoute { .. } | RouteError::Cancelled)
+        !matches!(
+            self,
+            RouteError::NoRoute { .. } | RouteError::Cancelled | RouteError::Hierarchy(_)
+        )
     }
 
     /// A stable machine-readable code.
@@ -55,6 +61,7 @@ impl RouteError {
             RouteError::InvalidRequest(_) => "invalid_request",
             RouteError::NoRoute { .. } => "no_route",
             RouteError::Cancelled => "cancelled",
+            RouteError::Hierarchy(_) => "hierarchy",
         }
     }
 }

@@ -6,6 +6,8 @@ mod build;
 mod costing;
 mod error;
 mod graph;
+mod hierarchy;
+mod matrix;
 mod request;
 mod result;
 mod search;
@@ -13,7 +15,7 @@ pub mod validate;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use caravan_net::geo::{haversine_km, to_unit_xyz};
 use caravan_net::{Country, Layer, LinkClass, Network, PlaceIndex, PlaceKind};
@@ -22,6 +24,8 @@ use rstar::RTree;
 
 pub use costing::Parts;
 pub use error::{RouteError, Suggestion};
+pub use hierarchy::MetricSource;
+pub use matrix::{MatrixCell, MatrixEndpoint, MatrixOptions, MatrixRequest, MatrixResponse, Reach};
 pub use request::*;
 pub use result::*;
 
@@ -83,6 +87,19 @@ pub struct Router {
     /// Cities and ports used to name points along a route.
     landmarks: RTree<PlacePoint>,
     pool: Mutex<Vec<Workspace>>,
+    /// The contraction hierarchy, once built or loaded; searches use it when it is there.
+    hierarchy: OnceLock<hierarchy::Hierarchy>,
+    engine: Engine,
+}
+
+/// Which search answers a route when the hierarchy has no metric for it yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// A* for metrics not yet customized (one-off routes: customizing costs more than it saves).
+    #[default]
+    AStar,
+    /// Customize the hierarchy for every new metric (a server or a matrix reuses it).
+    Hierarchy,
 }
 
 impl Router {
@@ -112,7 +129,76 @@ impl Router {
             places,
             landmarks,
             pool: Mutex::new(Vec::new()),
+            hierarchy: OnceLock::new(),
+            engine: Engine::AStar,
         }
+    }
+
+    /// Sets what answers a route whose metric the hierarchy has not customized yet.
+    pub fn with_engine(mut self, engine: Engine) -> Router {
+        self.engine = engine;
+        self
+    }
+
+    /// Builds the contraction hierarchy now if it is not there (seconds on the full network).
+    pub fn ensure_hierarchy(&self) {
+        self.hierarchy
+            .get_or_init(|| hierarchy::Hierarchy::build(&self.net, &self.graph));
+    }
+
+    /// Installs a hierarchy from its image (see `hierarchy_image`); it must have been built
+    /// for this very graph.
+    pub fn load_hierarchy(&self, image: &[u8]) -> Result<(), RouteError> {
+        let cch = caravan_cch::Cch::from_bytes(image)
+            .map_err(|e| RouteError::Hierarchy(e.to_string()))?;
+        if cch.node_count() != self.graph.node_count() || cch.arc_count() != self.graph.arcs.len() {
+            return Err(RouteError::Hierarchy(format!(
+                "the hierarchy was built for {} nodes and {} arcs, the graph has {} and {}",
+                cch.node_count(),
+                cch.arc_count(),
+                self.graph.node_count(),
+                self.graph.arcs.len()
+            )));
+        }
+        let _ = self.hierarchy.set(hierarchy::Hierarchy::new(cch));
+        Ok(())
+    }
+
+    /// The hierarchy's image for a compiled network file (builds it if needed).
+    pub fn hierarchy_image(&self) -> Vec<u8> {
+        self.ensure_hierarchy();
+        self.hierarchy
+            .get()
+            .map(|h| h.cch.to_bytes())
+            .unwrap_or_default()
+    }
+
+    /// Hierarchy size: (nodes, input arcs, upward edges with shortcuts, elimination-tree height).
+    pub fn hierarchy_stats(&self) -> Option<(usize, usize, usize, usize)> {
+        self.hierarchy.get().map(|h| {
+            (
+                h.cch.node_count(),
+                h.cch.arc_count(),
+                h.cch.edge_count(),
+                h.cch.elimination_tree_height(),
+            )
+        })
+    }
+
+    /// Customizes (or finds) the hierarchy's metric for a request, saying how it was obtained;
+    /// for benchmarks and logs. Builds the hierarchy if needed.
+    pub fn customize_for(&self, req: &RouteRequest) -> Result<MetricSource, RouteError> {
+        self.ensure_hierarchy();
+        let p = self.prepare(req)?;
+        let h = self
+            .hierarchy
+            .get()
+            .ok_or_else(|| RouteError::Hierarchy("not built".into()))?;
+        let key = hierarchy::metric_key(&p.pricing, &p.constraints);
+        let weights = hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, &p.constraints);
+        h.metric(key, weights, true)
+            .map(|(_, _, s)| s)
+            .ok_or_else(|| RouteError::Hierarchy("no metric".into()))
     }
 
     pub fn network(&self) -> &Network {
@@ -232,6 +318,17 @@ impl Router {
         if sources.is_empty() || sinks.is_empty() {
             return None;
         }
+        if let Some(h) = self.hierarchy.get() {
+            // The request's own constraints may be customized in full; the variations tried
+            // for alternatives and diagnosis only reuse or patch a metric, else A* runs.
+            let allow_full =
+                self.engine == Engine::Hierarchy && std::ptr::eq(constraints, &p.constraints);
+            if let Some(found) =
+                self.search_hierarchy(h, p, constraints, &sources, &sinks, allow_full)
+            {
+                return found;
+            }
+        }
         let slack = p.dest_access.iter().map(|a| a.snap_km).fold(0.0, f64::max);
         let d = &p.destination.endpoint;
         let query = Query {
@@ -249,6 +346,45 @@ impl Router {
         self.with_workspace(|ws| query.run(ws))
     }
 
+    /// `Some(answer)` when the hierarchy has (or may make) a metric for these constraints.
+    fn search_hierarchy(
+        &self,
+        h: &hierarchy::Hierarchy,
+        p: &Prepared,
+        constraints: &Constraints,
+        sources: &[Endpoint],
+        sinks: &[Endpoint],
+        allow_full: bool,
+    ) -> Option<Option<Found>> {
+        let key = hierarchy::metric_key(&p.pricing, constraints);
+        let (_, metric) = match h.cached(key) {
+            Some(m) => m,
+            None => {
+                let w = hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, constraints);
+                let (w, m, source) = h.metric(key, w, allow_full)?;
+                tracing::debug!(?source, "hierarchy metric");
+                (w, m)
+            }
+        };
+        let s: Vec<(u32, f64)> = sources.iter().map(|e| (e.node, e.weight)).collect();
+        let t: Vec<(u32, f64)> = sinks.iter().map(|e| (e.node, e.weight)).collect();
+        let path = h.with_query(|q| q.path(&h.cch, &metric, &s, &t));
+        Some(path.and_then(|path| {
+            let pick = |list: &[Endpoint], node: u32| {
+                list.iter()
+                    .filter(|e| e.node == node)
+                    .min_by(|a, b| a.weight.total_cmp(&b.weight))
+                    .copied()
+            };
+            Some(Found {
+                source: pick(sources, path.first_node)?,
+                sink: pick(sinks, path.last_node)?,
+                arcs: path.arcs,
+                weight: path.weight,
+            })
+        }))
+    }
+
     /// The weighted arcs of the state graph under a request's pricing and constraints, as
     /// (tail, head, weight): what an independent shortest-path tool needs to check this one.
     pub fn export_weighted_arcs(
@@ -256,27 +392,13 @@ impl Router {
         req: &RouteRequest,
     ) -> Result<Vec<(u32, u32, f64)>, RouteError> {
         let p = self.prepare(req)?;
-        let c = &p.constraints;
-        let mut out = Vec::with_capacity(self.graph.arcs.len());
-        for (i, arc) in self.graph.arcs.iter().enumerate() {
-            let tail = self.graph.tails[i];
-            let usable = match arc.kind {
-                ArcKind::Line => c.class_allowed[arc.class.index()],
-                ArcKind::Border { bcp, .. } => {
-                    c.class_allowed[arc.class.index()] && !c.bcp_blocked[bcp as usize]
-                }
-                ArcKind::Transfer { terminal } => {
-                    let layer = self.net.nodes[arc.head as usize].layer;
-                    !c.terminal_blocked[terminal as usize]
-                        && LinkClass::ALL
-                            .iter()
-                            .any(|k| c.class_allowed[k.index()] && k.layer() == layer)
-                }
-            };
-            if usable {
-                out.push((tail, arc.head, p.pricing.arc_weight(arc)));
-            }
-        }
+        let w = hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, &p.constraints);
+        let out = w
+            .into_iter()
+            .enumerate()
+            .filter(|(_, w)| w.is_finite())
+            .map(|(i, w)| (self.graph.tails[i], self.graph.arcs[i].head, w))
+            .collect();
         Ok(out)
     }
 
@@ -341,6 +463,73 @@ impl Router {
 
     /// Validates a request and resolves everything a search needs.
     pub(crate) fn prepare(&self, req: &RouteRequest) -> Result<Prepared, RouteError> {
+        let Options {
+            constraints,
+            pricing,
+            mut warnings,
+        } = self.options(req)?;
+        let origin = self.resolve(&req.from)?;
+        let destination = self.resolve(&req.to)?;
+        let bad = |m: String| Err(RouteError::InvalidRequest(m));
+        for c in &req.avoid_countries {
+            if let Some(cc) = Country::parse(c) {
+                for (end, which) in [(&origin, "origin"), (&destination, "destination")] {
+                    if end.country == cc {
+                        return bad(format!(
+                            "the {which} {} is in {cc}, which the request avoids",
+                            end.endpoint.name
+                        ));
+                    }
+                }
+            }
+        }
+        let class_allowed = constraints.class_allowed;
+        let origin_access = self.access(&origin, &pricing, &class_allowed);
+        let dest_access = self.access(&destination, &pricing, &class_allowed);
+        for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {
+            if acc.is_empty() {
+                return Err(RouteError::OffNetwork {
+                    query: end.endpoint.query.clone(),
+                    max_km: MAX_SNAP_KM,
+                    modes: modes_label(&class_allowed),
+                });
+            }
+        }
+        for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {
+            if let Some(w) = self.foreign_access_warning(acc, end) {
+                warnings.push(w);
+            }
+        }
+        Ok(Prepared {
+            origin,
+            destination,
+            origin_access,
+            dest_access,
+            pricing,
+            constraints,
+            warnings,
+            cancel: None,
+        })
+    }
+
+    /// The warning for an access leg that had to join another country's network.
+    fn foreign_access_warning(&self, acc: &[Access], end: &Resolved) -> Option<String> {
+        let a = acc.iter().filter(|a| a.terminal.is_none()).find(|a| {
+            !end.country.is_none() && self.net.nodes[a.node as usize].country != end.country
+        })?;
+        Some(format!(
+            "{} is joined to the {} network in {} ({:.0} km away): {} has no {} node within {MAX_SNAP_KM} km",
+            end.endpoint.name,
+            a.layer.as_str(),
+            self.net.nodes[a.node as usize].country,
+            a.snap_km,
+            end.country,
+            a.layer.as_str()
+        ))
+    }
+
+    /// Validates everything in a request but its endpoints, and prices it.
+    pub(crate) fn options(&self, req: &RouteRequest) -> Result<Options, RouteError> {
         let bad = |m: String| Err(RouteError::InvalidRequest(m));
         self.validate_scenario(&req.scenario)?;
         if !(req.cargo_tonnes.is_finite()
@@ -380,8 +569,6 @@ impl Router {
         }
 
         let mut warnings = Vec::new();
-        let origin = self.resolve(&req.from)?;
-        let destination = self.resolve(&req.to)?;
 
         let mut class_allowed = [true; LinkClass::COUNT];
         if !req.modes.is_empty() {
@@ -398,14 +585,6 @@ impl Router {
                     "`{c}` is not an ISO 3166 alpha-2 country code (e.g. AF, PK)"
                 ))
             })?;
-            for (end, which) in [(&origin, "origin"), (&destination, "destination")] {
-                if end.country == cc {
-                    return bad(format!(
-                        "the {which} {} is in {cc}, which the request avoids",
-                        end.endpoint.name
-                    ));
-                }
-            }
             avoid_countries.push(cc);
         }
 
@@ -473,46 +652,14 @@ impl Router {
         }
 
         pricing.refresh_weights();
-        let origin_access = self.access(&origin, &pricing, &class_allowed);
-        let dest_access = self.access(&destination, &pricing, &class_allowed);
-        for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {
-            if acc.is_empty() {
-                return Err(RouteError::OffNetwork {
-                    query: end.endpoint.query.clone(),
-                    max_km: MAX_SNAP_KM,
-                    modes: modes_label(&class_allowed),
-                });
-            }
-        }
-        for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {
-            for a in acc.iter().filter(|a| a.terminal.is_none()) {
-                let c = self.net.nodes[a.node as usize].country;
-                if !end.country.is_none() && c != end.country {
-                    warnings.push(format!(
-                        "{} is joined to the {} network in {c} ({:.0} km away): {} has no {} node within {MAX_SNAP_KM} km",
-                        end.endpoint.name,
-                        a.layer.as_str(),
-                        a.snap_km,
-                        end.country,
-                        a.layer.as_str()
-                    ));
-                    break;
-                }
-            }
-        }
         if req.cargo_value_usd == 0.0 && req.optimize == Criterion::Generalized {
             warnings
                 .push("cargo value is 0, so time has no cost in the generalized criterion".into());
         }
-        Ok(Prepared {
-            origin,
-            destination,
-            origin_access,
-            dest_access,
-            pricing,
+        Ok(Options {
             constraints,
+            pricing,
             warnings,
-            cancel: None,
         })
     }
 
@@ -527,7 +674,7 @@ impl Router {
         Ok(found)
     }
 
-    fn resolve(&self, loc: &Location) -> Result<Resolved, RouteError> {
+    pub(crate) fn resolve(&self, loc: &Location) -> Result<Resolved, RouteError> {
         match loc {
             Location::Coordinate { lat, lon } => {
                 if !(lat.is_finite()
@@ -619,7 +766,7 @@ impl Router {
 
     /// Ways to leave or reach a point: the nearest road and rail nodes (rail pays loading at a
     /// terminal), and the sea node of a port next to it.
-    fn access(
+    pub(crate) fn access(
         &self,
         end: &Resolved,
         pricing: &Pricing,
@@ -792,6 +939,13 @@ impl Router {
             blocking: Vec::new(),
         }
     }
+}
+
+/// A request's validated options: what it may use and how it prices it.
+pub(crate) struct Options {
+    pub constraints: Constraints,
+    pub pricing: Pricing,
+    pub warnings: Vec<String>,
 }
 
 /// Resolved request state shared by the best-route search, alternatives and diagnosis.
