@@ -3,6 +3,7 @@
 //! rebuilding anything. No I/O: callers load the network and print the results.
 
 mod build;
+mod compiled;
 mod costing;
 mod error;
 mod graph;
@@ -22,6 +23,7 @@ use caravan_net::{Country, Layer, LinkClass, Network, PlaceIndex, PlaceKind};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
+pub use compiled::{read_header, CompiledHeader, COMPILED_FORMAT};
 pub use costing::Parts;
 pub use error::{RouteError, Suggestion};
 pub use hierarchy::MetricSource;

@@ -49,6 +49,9 @@ pub struct MatrixCell {
     pub distance_km: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub co2e_kg: Option<f64>,
+    /// USD + value of time x hours + carbon price x kg CO2e, whatever the criterion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generalized_usd: Option<f64>,
     /// The criterion's value (what was minimised), as a route's `summary.objective`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<f64>,
@@ -61,6 +64,9 @@ pub struct MatrixResponse {
     pub optimize: &'static str,
     pub cargo_tonnes: f64,
     pub cargo_value_usd: f64,
+    /// USD per hour of transit and USD per tonne CO2e in `generalized_usd`.
+    pub value_of_time_usd_per_hour: f64,
+    pub carbon_price_usd_per_t: f64,
     pub sources: Vec<MatrixEndpoint>,
     pub targets: Vec<MatrixEndpoint>,
     pub cells: Vec<MatrixCell>,
@@ -272,7 +278,7 @@ impl Router {
             );
             for &(i, j) in &wanted {
                 let c = m[i * targets.len() + j];
-                cells.push(to_cell(i, j, c.weight, c.attrs));
+                cells.push(to_cell(i, j, c.weight, c.attrs, &opts.pricing));
             }
         } else {
             // Sparse pairs: dense blocks of up to SOURCE_BLOCK sources times the targets they
@@ -311,7 +317,7 @@ impl Router {
                     let si = block_sources.binary_search(&i).unwrap_or(0);
                     let tj = block_targets.binary_search(&j).unwrap_or(0);
                     let c = m[si * block_targets.len() + tj];
-                    by_pair[k] = Some(to_cell(i, j, c.weight, c.attrs));
+                    by_pair[k] = Some(to_cell(i, j, c.weight, c.attrs, &opts.pricing));
                 }
                 start = end;
             }
@@ -330,6 +336,8 @@ impl Router {
             optimize: req.options.optimize.as_str(),
             cargo_tonnes: req.options.cargo_tonnes,
             cargo_value_usd: req.options.cargo_value_usd,
+            value_of_time_usd_per_hour: round(opts.pricing.value_of_time_usd_per_h, 4),
+            carbon_price_usd_per_t: round(opts.pricing.carbon_price_usd_per_kg * 1000.0, 2),
             sources: sources.into_iter().map(|e| e.info).collect(),
             targets: targets.into_iter().map(|e| e.info).collect(),
             cells,
@@ -415,7 +423,13 @@ impl Router {
     }
 }
 
-fn to_cell(source: usize, target: usize, weight: f64, a: [f64; ATTRS]) -> MatrixCell {
+fn to_cell(
+    source: usize,
+    target: usize,
+    weight: f64,
+    a: [f64; ATTRS],
+    pricing: &Pricing,
+) -> MatrixCell {
     let reachable = weight.is_finite();
     let v = |x: f64, d: i32| reachable.then(|| round(x, d));
     MatrixCell {
@@ -426,6 +440,10 @@ fn to_cell(source: usize, target: usize, weight: f64, a: [f64; ATTRS]) -> Matrix
         cost_usd: v(a[1], 2),
         distance_km: v(a[2], 2),
         co2e_kg: v(a[3], 2),
+        generalized_usd: v(
+            a[1] + pricing.value_of_time_usd_per_h * a[0] + pricing.carbon_price_usd_per_kg * a[3],
+            2,
+        ),
         objective: v(weight, 4),
     }
 }

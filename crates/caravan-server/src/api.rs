@@ -9,7 +9,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use caravan_net::Layer;
 use caravan_route::{
-    CancelToken, Criterion, Location, RouteError, RouteRequest, RouteResponse, Scenario,
+    CancelToken, Criterion, Location, MatrixRequest, MatrixResponse, RouteError, RouteRequest,
+    RouteResponse, Scenario,
 };
 
 use crate::edge::{self, MAX_ID_CHARS, MAX_QUERY_CHARS, MAX_RESULTS};
@@ -297,6 +298,28 @@ pub async fn route_post(
     }
     check_route(&s, &req)?;
     run_route(s, req, p.scenario.filter(|s| !s.trim().is_empty())).await
+}
+
+#[utoipa::path(post, path = "/v1/matrix", tag = "route",
+    request_body(content = MatrixRequest, description = "Sources and targets (place queries or `{\"lat\", \"lon\"}`), optional sparse `pairs` of indices, and the options of a route request"),
+    responses(
+        (status = 200, description = "One cell per pair, in long form; unreachable pairs say so and carry no figures", body = MatrixResponse),
+        (status = 400, description = "Malformed request, unknown place or border crossing, too many pairs", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 503, description = "The matrix took longer than the server's limit", body = ErrorBody)))]
+pub async fn matrix_post(
+    State(s): State<AppState>,
+    ApiJson(req): ApiJson<MatrixRequest>,
+) -> Result<Json<MatrixResponse>, ApiError> {
+    edge::check_matrix_request(&req).map_err(ApiError::bad_request)?;
+    edge::check_avoid_countries(&req.options.avoid_countries, &s.countries)
+        .map_err(ApiError::bad_request)?;
+    let router = s.router.clone();
+    pooled(&s, "matrix", move |_| {
+        router.matrix(&req).map_err(ApiError::from)
+    })
+    .await
+    .map(Json)
 }
 
 #[utoipa::path(get, path = "/v1/places", tag = "places", params(PlacesQuery),

@@ -138,6 +138,48 @@ pub fn check_scenario(s: &Scenario) -> Result<(), String> {
 }
 
 /// Everything a route request carries, before the router sees it.
+/// Most sources or targets of one HTTP matrix request.
+pub const MAX_MATRIX_ENDS: usize = 1000;
+/// Most cells (pairs) of one HTTP matrix answer (about 200 bytes of JSON each).
+pub const MAX_MATRIX_CELLS: usize = 250_000;
+
+/// Checks a matrix request: sizes, every end, and the options as a route request would be.
+pub fn check_matrix_request(m: &caravan_route::MatrixRequest) -> Result<(), String> {
+    for (name, list) in [("sources", &m.sources), ("targets", &m.targets)] {
+        if list.is_empty() {
+            return Err(format!("`{name}` is empty"));
+        }
+        if list.len() > MAX_MATRIX_ENDS {
+            return Err(format!(
+                "`{name}` has {} entries; at most {MAX_MATRIX_ENDS}",
+                list.len()
+            ));
+        }
+    }
+    let cells = match &m.pairs {
+        Some(p) => p.len(),
+        None => m.sources.len() * m.targets.len(),
+    };
+    if cells == 0 {
+        return Err("`pairs` is empty".into());
+    }
+    if cells > MAX_MATRIX_CELLS {
+        return Err(format!(
+            "{cells} pairs asked for; one request answers at most {MAX_MATRIX_CELLS}"
+        ));
+    }
+    let (first_s, first_t) = (&m.sources[0], &m.targets[0]);
+    for (i, s) in m.sources.iter().enumerate() {
+        check_route_request(&m.options.route(s.clone(), first_t.clone()))
+            .map_err(|e| format!("source {}: {e}", i + 1))?;
+    }
+    for (j, t) in m.targets.iter().enumerate() {
+        check_route_request(&m.options.route(first_s.clone(), t.clone()))
+            .map_err(|e| format!("target {}: {e}", j + 1))?;
+    }
+    Ok(())
+}
+
 pub fn check_route_request(r: &RouteRequest) -> Result<(), String> {
     for (name, loc) in [("from", &r.from), ("to", &r.to)] {
         match loc {

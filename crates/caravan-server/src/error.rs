@@ -79,7 +79,9 @@ impl From<RouteError> for ApiError {
     fn from(e: RouteError) -> ApiError {
         // No route is a well-formed question whose answer is "none": 422, like a search that
         // the network cannot satisfy; everything else is a malformed request.
-        let status = if e.is_bad_input() {
+        let status = if matches!(e, RouteError::Hierarchy(_)) {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else if e.is_bad_input() {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::UNPROCESSABLE_ENTITY

@@ -114,6 +114,7 @@ pub fn app(
         .route("/health", get(api::health))
         .route("/openapi.json", get(openapi_document))
         .route("/v1/route", get(api::route_get).post(api::route_post))
+        .route("/v1/matrix", axum::routing::post(api::matrix_post))
         .route("/v1/cost", axum::routing::post(api::cost))
         .route("/v1/hs", get(api::hs_search))
         .route(

@@ -19,6 +19,7 @@ use crate::{api, gravity};
         api::health,
         api::route_get,
         api::route_post,
+        api::matrix_post,
         api::cost,
         api::hs_search,
         gravity::estimate,

@@ -2,6 +2,7 @@
 
 mod cost;
 mod gravity;
+mod matrix;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use caravan_net::{Layer, Network};
-use caravan_route::{BcpChange, Criterion, Location, RouteRequest, Router, Scenario};
+use caravan_route::{BcpChange, Criterion, Location, Router, Scenario};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Exit codes: 0 success, 1 internal or data error, 2 bad input, 3 no route.
@@ -59,6 +60,16 @@ enum Command {
         #[command(subcommand)]
         command: gravity::GravityCommand,
     },
+    /// Time, cost, distance and CO2e between many origins and destinations (long-form CSV or
+    /// JSON), on the contraction hierarchy.
+    #[command(allow_negative_numbers = true)]
+    Matrix(Box<matrix::MatrixArgs>),
+    /// Every place reachable from an origin within a time or cost budget (accessibility).
+    #[command(allow_negative_numbers = true)]
+    Reach(Box<matrix::ReachArgs>),
+    /// Compile the network into one binary file (the contraction hierarchy, keyed by the
+    /// data's checksum) that `matrix`, `reach` and `serve` load instead of rebuilding it.
+    Build(matrix::BuildArgs),
     /// Start the HTTP API and the web map.
     Serve(ServeArgs),
     /// Load and validate the data directory, and print what it holds.
@@ -152,6 +163,19 @@ struct RouteArgs {
     /// Destination: a place name, UN/LOCODE, or "lat,lon".
     #[arg(long)]
     to: String,
+    #[command(flatten)]
+    options: RequestOptions,
+    /// Number of alternatives besides the best route (0-8).
+    #[arg(long, default_value_t = 0)]
+    alternatives: i64,
+    /// table, json (the full result) or geojson (legs and points).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+/// What a request may use and how it prices routes: shared by `route`, `matrix` and `reach`.
+#[derive(Args, Clone)]
+pub(crate) struct RequestOptions {
     /// Allowed modes, comma-separated: road, rail, sea, inland_water (default: road, rail and
     /// sea; inland waterways only when asked for).
     #[arg(long, value_delimiter = ',')]
@@ -166,9 +190,6 @@ struct RouteArgs {
     /// Goods value in USD (0-10^12), for the value of time.
     #[arg(long, default_value_t = 50_000.0, value_name = "USD")]
     cargo_value_usd: f64,
-    /// Number of alternatives besides the best route (0-8).
-    #[arg(long, default_value_t = 0)]
-    alternatives: i64,
     /// Countries to avoid (ISO alpha-2), repeatable or comma-separated.
     #[arg(long, value_delimiter = ',')]
     avoid_country: Vec<String>,
@@ -198,9 +219,6 @@ struct RouteArgs {
     /// Carbon price, USD per tonne CO2e (0-10000; default from the data).
     #[arg(long, value_name = "USD_PER_T")]
     carbon_price: Option<f64>,
-    /// table, json (the full result) or geojson (legs and points).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
 }
 
 #[derive(Args)]
@@ -270,7 +288,7 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
     let db = a.db.unwrap_or_else(default_db);
     let store = caravan_server::ScenarioStore::open(&db)
         .with_context(|| format!("opening the scenario database {}", db.display()))?;
-    let router = Router::new(load(dir)?);
+    let router = Router::new(load(dir)?).with_engine(caravan_route::Engine::Hierarchy);
     let config = caravan_server::ServerConfig {
         route_timeout: std::time::Duration::from_millis(a.route_timeout_ms.max(1)),
         max_body_bytes: a.max_body_kib.max(1) * 1024,
@@ -312,6 +330,16 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
     };
     let engine = std::sync::Arc::new(cost::load_engine(dir, None, "")?);
     let router = std::sync::Arc::new(router);
+    {
+        // The hierarchy comes from the compiled file (or is built) off the main thread: the
+        // server answers at once, by A* until the hierarchy is in place.
+        let (router, dir) = (router.clone(), dir.to_path_buf());
+        std::thread::spawn(move || {
+            if let Err(e) = matrix::ensure_compiled(&dir, &router) {
+                tracing::warn!("routing hierarchy unavailable, routing by A*: {e:#}");
+            }
+        });
+    }
     let app = caravan_server::app(
         router.clone(),
         std::sync::Arc::new(store),
@@ -459,6 +487,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Route(args) => route(&dir, *args),
         Command::Serve(args) => serve(&dir, args),
+        Command::Matrix(args) => matrix::matrix(&dir, *args),
+        Command::Reach(args) => matrix::reach(&dir, *args),
+        Command::Build(args) => matrix::build(&dir, args),
         Command::Cost(args) => cost::cost(&dir, *args),
         Command::Gravity { command } => gravity::run(command),
         Command::Hs { command } => cost::hs(&dir, command),
@@ -664,11 +695,12 @@ fn read_scenario(path: &Path) -> anyhow::Result<Scenario> {
     parsed.with_context(|| format!("scenario {} is not valid", path.display()))
 }
 
-fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
-    let optimize: Criterion = a.optimize.parse().map_err(bad_input)?;
+/// Parses the shared request options into the router's terms.
+pub(crate) fn request_options(o: &RequestOptions) -> Result<caravan_route::MatrixOptions, Failure> {
+    let optimize: Criterion = o.optimize.parse().map_err(bad_input)?;
     let mut modes = Vec::new();
     let mut inland_water = false;
-    for m in &a.modes {
+    for m in &o.modes {
         if m.trim() == "inland_water" {
             inland_water = true;
             continue;
@@ -682,7 +714,7 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
             }
         }
     }
-    let mut scenario = match &a.scenario {
+    let mut scenario = match &o.scenario {
         Some(p) => read_scenario(p).map_err(|e| Failure {
             code: EXIT_BAD_INPUT,
             error: e,
@@ -690,9 +722,9 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
         })?,
         None => Scenario::default(),
     };
-    scenario.close_bcps.extend(a.close_bcp.iter().cloned());
-    scenario.open_bcps.extend(a.open_bcp.iter().cloned());
-    for s in &a.bcp_wait {
+    scenario.close_bcps.extend(o.close_bcp.iter().cloned());
+    scenario.open_bcps.extend(o.open_bcp.iter().cloned());
+    for s in &o.bcp_wait {
         let (bcp, h) = parse_assignment(s, "HOURS")?;
         scenario.bcp_changes.push(BcpChange {
             bcp,
@@ -700,7 +732,7 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
             ..BcpChange::default()
         });
     }
-    for s in &a.bcp_fee {
+    for s in &o.bcp_fee {
         let (bcp, usd) = parse_assignment(s, "USD")?;
         scenario.bcp_changes.push(BcpChange {
             bcp,
@@ -708,6 +740,22 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
             ..BcpChange::default()
         });
     }
+    Ok(caravan_route::MatrixOptions {
+        modes,
+        inland_water,
+        optimize,
+        cargo_tonnes: o.cargo_tonnes,
+        cargo_value_usd: o.cargo_value_usd,
+        avoid_countries: o.avoid_country.clone(),
+        avoid_bcps: o.avoid_bcp.clone(),
+        scenario,
+        vot_day_share: o.vot_day_share.as_deref().map(parse_share).transpose()?,
+        carbon_price_usd_per_t: o.carbon_price,
+    })
+}
+
+fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
+    let options = request_options(&a.options)?;
     if a.alternatives < 0 {
         return Err(bad_input(format!(
             "--alternatives must be 0 to {}, got {}",
@@ -715,21 +763,8 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
             a.alternatives
         )));
     }
-    let req = RouteRequest {
-        from: Location::parse(&a.from),
-        to: Location::parse(&a.to),
-        modes,
-        inland_water,
-        optimize,
-        cargo_tonnes: a.cargo_tonnes,
-        cargo_value_usd: a.cargo_value_usd,
-        alternatives: usize::try_from(a.alternatives).unwrap_or(usize::MAX),
-        avoid_countries: a.avoid_country,
-        avoid_bcps: a.avoid_bcp,
-        scenario,
-        vot_day_share: a.vot_day_share.as_deref().map(parse_share).transpose()?,
-        carbon_price_usd_per_t: a.carbon_price,
-    };
+    let mut req = options.route(Location::parse(&a.from), Location::parse(&a.to));
+    req.alternatives = usize::try_from(a.alternatives).unwrap_or(usize::MAX);
     // Every limit is checked here, before the data is even loaded.
     caravan_server::edge::check_route_request(&req).map_err(bad_input)?;
     let net = load(dir)?;
