@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The compiled network (the routing hierarchy, data/network/caravan.compiled) is built once
+# here, so the servers the tests start load it instead of each building their own.
+cargo build --locked -p caravan
+target/debug/caravan build
+
 cargo test --workspace --locked
 
 echo "== browser test (web/tests/e2e.mjs)"

@@ -59,6 +59,34 @@ impl Router {
     /// Installs the hierarchy from a compiled file, after checking that it is one, that this
     /// build reads its format, and that it was built for this very graph.
     pub fn load_compiled(&self, bytes: &[u8]) -> Result<CompiledHeader, RouteError> {
+        let (header, cch) = self.check_compiled(bytes)?;
+        self.install_hierarchy(|| Some(cch));
+        Ok(header)
+    }
+
+    /// Installs the hierarchy from `bytes` when they are a compiled file for this graph, else
+    /// builds it; callers that need the hierarchy meanwhile wait for this one installation.
+    /// Returns why the file was not used, if it was not (then the caller may save a new one).
+    pub fn load_compiled_or_build(&self, bytes: Option<&[u8]>) -> Option<String> {
+        let mut why = None;
+        self.install_hierarchy(|| match bytes.map(|b| self.check_compiled(b)) {
+            Some(Ok((_, cch))) => Some(cch),
+            Some(Err(e)) => {
+                why = Some(e.to_string());
+                None
+            }
+            None => {
+                why = Some("there is no compiled file".into());
+                None
+            }
+        });
+        why
+    }
+
+    fn check_compiled(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(CompiledHeader, caravan_cch::Cch), RouteError> {
         let header = read_header(bytes)?;
         if header.format != COMPILED_FORMAT {
             return Err(RouteError::Hierarchy(format!(
@@ -73,8 +101,8 @@ impl Router {
                 header.fingerprint, now
             )));
         }
-        self.load_hierarchy(&bytes[HEADER_LEN..])?;
-        Ok(header)
+        let cch = self.hierarchy_from_image(&bytes[HEADER_LEN..])?;
+        Ok((header, cch))
     }
 }
 

@@ -151,6 +151,25 @@ impl Router {
     /// Installs a hierarchy from its image (see `hierarchy_image`); it must have been built
     /// for this very graph.
     pub fn load_hierarchy(&self, image: &[u8]) -> Result<(), RouteError> {
+        let cch = self.hierarchy_from_image(image)?;
+        self.install_hierarchy(|| Some(cch));
+        Ok(())
+    }
+
+    /// Installs the hierarchy `make` gives, or builds one when it gives none, unless one is
+    /// already there. Concurrent callers wait for the first installation instead of each
+    /// building their own.
+    pub(crate) fn install_hierarchy(&self, make: impl FnOnce() -> Option<caravan_cch::Cch>) {
+        self.hierarchy.get_or_init(|| match make() {
+            Some(cch) => hierarchy::Hierarchy::new(cch),
+            None => hierarchy::Hierarchy::build(&self.net, &self.graph),
+        });
+    }
+
+    pub(crate) fn hierarchy_from_image(
+        &self,
+        image: &[u8],
+    ) -> Result<caravan_cch::Cch, RouteError> {
         let cch = caravan_cch::Cch::from_bytes(image)
             .map_err(|e| RouteError::Hierarchy(e.to_string()))?;
         if cch.node_count() != self.graph.node_count() || cch.arc_count() != self.graph.arcs.len() {
@@ -162,8 +181,7 @@ impl Router {
                 self.graph.arcs.len()
             )));
         }
-        let _ = self.hierarchy.set(hierarchy::Hierarchy::new(cch));
-        Ok(())
+        Ok(cch)
     }
 
     /// The hierarchy's image for a compiled network file (builds it if needed).

@@ -80,27 +80,35 @@ pub fn compiled_path(dir: &Path) -> PathBuf {
 pub fn ensure_compiled(dir: &Path, router: &Router) -> anyhow::Result<()> {
     let path = compiled_path(dir);
     let t = Instant::now();
-    match std::fs::read(&path) {
-        Ok(bytes) => match router.load_compiled(&bytes) {
-            Ok(h) => {
-                tracing::info!(
-                    elapsed_ms = t.elapsed().as_millis() as u64,
-                    built_unix = h.built_unix,
-                    "compiled network loaded"
-                );
-                return Ok(());
-            }
-            Err(e) => eprintln!("note: {} ({e}); rebuilding it", path.display()),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!(
-                "note: no compiled network at {}; building the routing hierarchy once (about 10 s)",
-                path.display()
-            );
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            eprintln!("note: cannot read {} ({e})", path.display());
+            None
         }
-        Err(e) => eprintln!("note: cannot read {} ({e}); rebuilding it", path.display()),
+    };
+    if bytes.is_none() {
+        eprintln!(
+            "note: no compiled network at {}; building the routing hierarchy once (about 10 s)",
+            path.display()
+        );
     }
-    write_compiled(router, &path)
+    match router.load_compiled_or_build(bytes.as_deref()) {
+        None => {
+            tracing::info!(
+                elapsed_ms = t.elapsed().as_millis() as u64,
+                "compiled network loaded"
+            );
+            Ok(())
+        }
+        Some(why) => {
+            if bytes.is_some() {
+                eprintln!("note: {} not used ({why}); rebuilt it", path.display());
+            }
+            write_compiled(router, &path)
+        }
+    }
 }
 
 fn write_compiled(router: &Router, path: &Path) -> anyhow::Result<()> {
@@ -111,7 +119,7 @@ fn write_compiled(router: &Router, path: &Path) -> anyhow::Result<()> {
     let bytes = router.compile(now);
     tracing::info!(
         elapsed_ms = t.elapsed().as_millis() as u64,
-        "routing hierarchy built"
+        "compiled network written"
     );
     // Written beside and renamed, so a reader never sees half a file.
     let tmp = path.with_extension("compiled.tmp");

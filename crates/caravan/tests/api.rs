@@ -972,3 +972,63 @@ fn slow_clients_are_cut_off_and_sigterm_ends_the_server_quickly() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn matrix_cells_match_routes_and_the_schema() {
+    let (_dir, db) = temp_db();
+    // Without a compiled file the first matrix waits for the hierarchy to be built.
+    let s = Server::start_with(&db, &["--route-timeout-ms", "120000"]);
+    let (_, doc) = s.get("/openapi.json");
+    let body = json!({
+        "sources": ["Tashkent", {"lat": 43.24, "lon": 76.9}],
+        "targets": ["Bishkek", "Urumqi"],
+        "options": {"optimize": "fastest", "modes": ["road"]}
+    });
+    let (status, m) = s.send("POST", "/v1/matrix", &body);
+    assert_eq!(status, 200, "{m}");
+    assert_matches_schema(&doc, "MatrixResponse", &m);
+    let cells = m["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 4);
+    let (status, r) = s.send(
+        "POST",
+        "/v1/route",
+        &json!({"from": "Tashkent", "to": "Urumqi", "optimize": "fastest", "modes": ["road"]}),
+    );
+    assert_eq!(status, 200);
+    let summary = &r["routes"][0]["summary"];
+    let cell = &cells[1];
+    for (c, k) in [
+        ("hours", "hours"),
+        ("cost_usd", "cost_usd"),
+        ("distance_km", "distance_km"),
+    ] {
+        let (a, b) = (cell[c].as_f64().unwrap(), summary[k].as_f64().unwrap());
+        assert!((a - b).abs() <= 0.011, "{c}: {a} vs {b}");
+    }
+    // Bad input answers 400 with a message that names the problem.
+    for (bad, needle) in [
+        (
+            json!({"sources": [], "targets": ["Bishkek"]}),
+            "`sources` is empty",
+        ),
+        (
+            json!({"sources": ["Tashkent"], "targets": ["Bishkek"], "pairs": [[0, 5]]}),
+            "out of range",
+        ),
+        (
+            json!({"sources": ["Tashkentt"], "targets": ["Bishkek"]}),
+            "did you mean",
+        ),
+        (
+            json!({"sources": ["Tashkent"], "targets": ["Bishkek"], "options": {"cargo_tonnes": -1}}),
+            "cargo_tonnes",
+        ),
+    ] {
+        let (status, e) = s.send("POST", "/v1/matrix", &bad);
+        assert_eq!(status, 400, "{bad}: {e}");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(needle),
+            "{e}"
+        );
+    }
+}
