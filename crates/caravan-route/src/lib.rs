@@ -458,6 +458,38 @@ impl Router {
         Ok(self.with_workspace(|ws| query.run(ws).map(|f| (f.weight, ws.settled_count))))
     }
 
+    /// The least weight from one graph node to another on the hierarchy, under a request's
+    /// metric (customized on first use, then cached): the counterpart of `node_to_node` for
+    /// benchmarks and checks. Builds the hierarchy if needed.
+    pub fn node_to_node_hierarchy(
+        &self,
+        req: &RouteRequest,
+        from: u32,
+        to: u32,
+    ) -> Result<Option<f64>, RouteError> {
+        let opts = self.options(req)?;
+        let h = self.hierarchy_ref()?;
+        let key = hierarchy::metric_key(&opts.pricing, &opts.constraints);
+        let metric = match h.cached(key) {
+            Some((_, m)) => m,
+            None => {
+                let w = hierarchy::arc_weights(
+                    &self.net,
+                    &self.graph,
+                    &opts.pricing,
+                    &opts.constraints,
+                );
+                h.metric(key, w, true)
+                    .map(|(_, m, _)| m)
+                    .ok_or_else(|| RouteError::Hierarchy("no metric".into()))?
+            }
+        };
+        Ok(
+            h.with_query(|q| q.path(&h.cch, &metric, &[(from, 0.0)], &[(to, 0.0)]))
+                .map(|p| p.weight),
+        )
+    }
+
     /// Checks that a scenario names only known crossings and sensible values, so a saved
     /// scenario fails when it is saved rather than on every later route request.
     pub fn validate_scenario(&self, scenario: &Scenario) -> Result<(), RouteError> {

@@ -393,7 +393,7 @@ impl Router {
         Ok((origin.info, out))
     }
 
-    fn hierarchy_ref(&self) -> Result<&hierarchy::Hierarchy, RouteError> {
+    pub(crate) fn hierarchy_ref(&self) -> Result<&hierarchy::Hierarchy, RouteError> {
         self.ensure_hierarchy();
         self.hierarchy
             .get()
