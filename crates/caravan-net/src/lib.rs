@@ -94,33 +94,20 @@ impl Network {
             .enumerate()
             .map(|(i, b)| ((b.id.clone(), b.mode), i as u32))
             .collect();
-        let (mut links, climbs) =
-            load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
-        // The road graph's straight chords undercount winding roads, mountain roads most; the
-        // factors are fitted on the calibration facts only (mode_params.csv says how). A road
-        // link whose climb along it exceeds the threshold takes the mountain factor.
-        let road = |p: &str| modes.get(&("road".to_owned(), p.to_owned())).map(|s| s.value);
-        let circuity = road("circuity_factor").unwrap_or(1.0);
-        let mountain = road("circuity_factor_mountain").unwrap_or(circuity);
-        let threshold = road("circuity_mountain_climb_m_per_km").unwrap_or(f64::INFINITY);
-        for (name, f) in [
-            ("circuity_factor", circuity),
-            ("circuity_factor_mountain", mountain),
-        ] {
-            if !(1.0..=2.0).contains(&f) {
-                return Err(DataError::Invalid(vec![format!(
-                    "{}: road {name} must be in [1, 2], got {f}",
-                    files::MODE_PARAMS
-                )]));
-            }
+        let mut links = load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
+        // The road graph's straight chords undercount winding roads; the factor is fitted on
+        // the calibration facts only (mode_params.csv says how).
+        let circuity = modes
+            .get(&("road".to_owned(), "circuity_factor".to_owned()))
+            .map_or(1.0, |s| s.value);
+        if !(1.0..=2.0).contains(&circuity) {
+            return Err(DataError::Invalid(vec![format!(
+                "{}: road circuity_factor must be in [1, 2], got {circuity}",
+                files::MODE_PARAMS
+            )]));
         }
-        for (l, climb) in links.iter_mut().zip(&climbs) {
-            if l.class == LinkClass::Road {
-                l.km *= match climb {
-                    Some(c) if *c > threshold => mountain,
-                    _ => circuity,
-                };
-            }
+        for l in links.iter_mut().filter(|l| l.class == LinkClass::Road) {
+            l.km *= circuity;
         }
         let mut terminals =
             load::terminals(files::SEAPORTS, o(files::SEAPORTS)?, "locode", &params)?;

@@ -40,12 +40,10 @@ pub(crate) fn links(
     input: Input,
     node_count: usize,
     bcp_index: &HashMap<(String, Layer), u32>,
-) -> Result<(Vec<Link>, Vec<Option<f64>>), DataError> {
+) -> Result<Vec<Link>, DataError> {
     let t = Table::new(file, input)?;
     t.require(&["from", "to", "class", "km", "bcp", "geometry"])?;
     let mut out = Vec::new();
-    // Optional: metres climbed and descended per km along a road link (the build's terrain).
-    let mut climbs = Vec::new();
     t.for_each(|r| {
         let node = |field: &str| -> Result<u32, DataError> {
             r.parse(field, "a node index", |s| s.parse::<u32>().ok())
@@ -85,7 +83,6 @@ pub(crate) fn links(
                 _ => return Err(r.error("geometry", "expected `lat lon;lat lon;...`")),
             }
         }
-        climbs.push(r.optional_number("climb_m_per_km", 0.0, 10_000.0)?);
         out.push(Link {
             from: node("from")?,
             to: node("to")?,
@@ -96,7 +93,7 @@ pub(crate) fn links(
         });
         Ok(())
     })?;
-    Ok((out, climbs))
+    Ok(out)
 }
 
 pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {
