@@ -66,6 +66,10 @@ SAME_CROSSING_KM = 25.0  # border edges this close to a curated crossing are par
 # line end and the nearest node of another fragment of the same country has its mass under
 # 12 km and a long flat tail after it (BUILD_REPORT.md lists every join with its length).
 HEAL_GAP_KM = 12.0
+# A road fragment smaller than this (nodes, border edges included) that a city can snap to is an
+# island the router cannot leave (Ganja sat on a 15-node fragment 3.9 km from the network): it is
+# joined to the nearest node of a large component of its own country within HEAL_GAP_KM.
+ROAD_ISLAND_NODES = 50
 # A patch waypoint (a station) snaps to an existing node this close; otherwise it is a new node.
 PATCH_SNAP_KM = 3.0
 # A patch section is added only where the graph has no path between its ends shorter than
@@ -311,6 +315,41 @@ class LandLayer:
             sizes.append(size)
         return comp, sizes
 
+    # --- islands ------------------------------------------------------------------------
+    def join_islands(self):
+        """Joins small fragments (under ROAD_ISLAND_NODES nodes, border edges included) to the
+        nearest node of a large component of the same country within HEAL_GAP_KM, by one
+        straight link x 1.2 (the detour factor of every synthesized link). One link per island:
+        it becomes a spur, so no shortcut appears inside the network it joins."""
+        from scipy.spatial import cKDTree
+
+        comp, sizes = self.components()
+        used = np.array(sorted({x for k in self.edges for x in k}))
+        big = used[np.array([sizes[comp[i]] >= ROAD_ISLAND_NODES for i in used], dtype=bool)]
+        small = used[np.array([sizes[comp[i]] < ROAD_ISLAND_NODES for i in used], dtype=bool)]
+        xyz = lambda idx: np.column_stack([
+            np.cos(np.radians(self.lat[idx])) * np.cos(np.radians(self.lon[idx])),
+            np.cos(np.radians(self.lat[idx])) * np.sin(np.radians(self.lon[idx])),
+            np.sin(np.radians(self.lat[idx])),
+        ])
+        tree = cKDTree(xyz(big))
+        best = {}
+        for i, near in zip(small, tree.query_ball_point(xyz(small), HEAL_GAP_KM / bn_radius())):
+            for jj in near:
+                j = int(big[jj])
+                if not self.country[i] or self.country[j] != self.country[i]:
+                    continue
+                d = haversine_km(self.lat[i], self.lon[i], self.lat[j], self.lon[j])
+                if comp[i] not in best or d < best[comp[i]][0]:
+                    best[comp[i]] = (d, int(i), j)
+        for d, u, v in best.values():
+            self.edges[(min(u, v), max(u, v))] = round(max(d, 0.05) * 1.2, 3)
+        n_small = len({int(comp[i]) for i in small})
+        self.report.append(
+            f"- {self.name}: {len(best)} of {n_small} fragments under {ROAD_ISLAND_NODES} nodes joined to a "
+            f"large component of their country within {HEAL_GAP_KM:.0f} km (the rest lie further out)"
+        )
+
     # --- gaps ---------------------------------------------------------------------------
     def heal_gaps(self):
         """Joins fragments of one country's network where a line end lies within HEAL_GAP_KM
@@ -421,6 +460,7 @@ class LandLayer:
         ])
         tree = cKDTree(xyz)
         added_total = 0
+        self.records = []  # (patch id, waypoint node ids, km posts, published km): lengths of record
         for p in rows:
             status = p["status"].lower()
             if not (status.startswith("operational") or status.startswith("open")):
@@ -453,6 +493,13 @@ class LandLayer:
                     lon.append(lo)
                     ids.append(len(lat) - 1)
             added, existing, km_added = 0, 0, 0.0
+            # Km posts (optional, one per waypoint, blank where unknown) give each section its
+            # own published length; without them the published total is spread by chord.
+            posts = [x.strip() for x in (p.get("km_posts") or "").split(";")] if (p.get("km_posts") or "").strip() else []
+            if posts and len(posts) != len(pts):
+                raise SystemExit(f"{p['id']}: km_posts has {len(posts)} entries for {len(pts)} waypoints")
+            if published:
+                self.records.append((p["id"], ids, posts, published))
             # The whole line first, over the line's own countries only: a road that exists
             # (even if short in the graph) is not doubled by a patch; a line that only connects
             # through a third country is a real gap.
@@ -471,12 +518,14 @@ class LandLayer:
                 if whole <= published * PATCH_EXISTING_FACTOR:
                     lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | 0 / whole line ({whole:.0f} km in the graph) | 0 | {basis} |")
                     continue
-            for (a, b), chord in zip(zip(ids, ids[1:]), chords):
+            for i_sec, ((a, b), chord) in enumerate(zip(zip(ids, ids[1:]), chords)):
                 if a == b:
                     continue
                 # Never shorter than the straight line (the router's A* bound relies on it): a
                 # published length below the chord means the waypoints are approximate.
                 want = chord * max(scale, 1.0)
+                if posts and posts[i_sec] and posts[i_sec + 1]:
+                    want = max(abs(float(posts[i_sec + 1]) - float(posts[i_sec])), chord)
                 have = math.inf
                 if a < n0 and b < n0:
                     have = dijkstra(mat, indices=a, limit=want * PATCH_EXISTING_FACTOR)[b]
@@ -494,6 +543,58 @@ class LandLayer:
             self.country = np.concatenate([self.country, countries.of_points(self.lat[n0:], self.lon[n0:])])
         self.report.append(f"- {self.name}: {added_total} patch sections added, {len(lat) - n0} new nodes")
         self.patch_lines = lines
+
+    def stretch_patch_sections(self):
+        """A patch's published length is the length of record of its line. Where the finished
+        graph (raw lines, patch sections, healed gaps) joins two km posts of a patch, or the
+        two ends of a patch with a published total, by a path shorter than that length, the
+        path is the same line drawn as straight chords: its edges are stretched to the
+        published length (an edge on two such paths takes the larger factor). Longer paths are
+        left alone, and a path under half the published length is reported, not stretched
+        (the waypoints would be wrong)."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        n = len(self.lat)
+        keys = list(self.edges)
+        u_, v_ = zip(*keys)
+        w_ = [self.edges[k] for k in keys]
+        mat = coo_matrix((w_ + w_, (list(u_) + list(v_), list(v_) + list(u_))), shape=(n, n)).tocsr()
+        factor = {}
+        lines = ["\n### rail: lengths of record (patch lengths applied to the lines already in the graph)\n",
+                 "| patch | from - to | published km | graph km before | stretch |", "|---|---|---|---|---|"]
+        for pid, ids, posts, published in self.records:
+            units = []
+            if posts:
+                known = [i for i, x in enumerate(posts) if x]
+                units = [(ids[i], ids[j], abs(float(posts[j]) - float(posts[i]))) for i, j in zip(known, known[1:])]
+            else:
+                units = [(ids[0], ids[-1], published)]
+            for a, b, want in units:
+                if a == b or want <= 0:
+                    continue
+                dist, pred = dijkstra(mat, indices=a, limit=want * PATCH_EXISTING_FACTOR, return_predecessors=True)
+                have = dist[b]
+                if not math.isfinite(have):
+                    lines.append(f"| {pid} | {a}-{b} | {want:g} | no path within {PATCH_EXISTING_FACTOR}x | - |")
+                    continue
+                if have >= want:
+                    continue
+                if have < want / 2:
+                    lines.append(f"| {pid} | {a}-{b} | {want:g} | {have:.0f} | not stretched (under half) |")
+                    continue
+                k = want / have
+                x = b
+                while x != a:
+                    y = int(pred[x])
+                    key = (min(x, y), max(x, y))
+                    factor[key] = max(factor.get(key, 1.0), k)
+                    x = y
+                lines.append(f"| {pid} | {a}-{b} | {want:g} | {have:.0f} | x{k:.3f} |")
+        for key, k in factor.items():
+            self.edges[key] = round(self.edges[key] * k, 3)
+        self.report.append(f"- {self.name}: {len(factor):,} edges stretched to the published length of their patch line")
+        self.patch_lines = getattr(self, "patch_lines", []) + lines
 
     # --- long edges -----------------------------------------------------------------------
     def subdivide_long_edges(self, countries):
@@ -930,8 +1031,11 @@ def main():
         border = layer.absorb_slivers(border)
         report.append(f"- {name}: {len(border)} border edges after joining slivers")
         layer.attach_bcps(bcps, border)
+        if name == "road":
+            layer.join_islands()
         if name == "rail":
             layer.heal_gaps()
+            layer.stretch_patch_sections()
             kept = layer.keep_near(stations, STATION_KEEP_KM)
             report.append(f"- rail: {kept:,} nodes kept through contraction as the nearest node of an OSM station")
         kept = layer.keep_near(big_places, 15.0)

@@ -5,7 +5,7 @@ use caravan_net::facts::{Fact, FactKind, FactSet};
 use caravan_net::{BcpStatus, Layer};
 use serde::Serialize;
 
-use crate::{Location, RouteRequest, Router};
+use crate::{Criterion, Location, RouteRequest, Router};
 
 /// One fact, judged.
 #[derive(Clone, Debug, Serialize)]
@@ -132,6 +132,15 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
         modes: vec![f.mode],
         ..RouteRequest::default()
     };
+    if f.kind == FactKind::Distance && f.mode == Layer::Rail {
+        // A rail distance runs station to station. The generalized route may leave the track
+        // early and drive the last tens of km when the drive costs less than the (longer)
+        // track, and then only part of the line is measured (Hairatan-Mazar ended 27 km short
+        // at a cheaper road leg). The greenest route keeps the goods on rail as far as the
+        // line goes (rail emits about a third of road per t-km), to the station nearest the
+        // place.
+        req.optimize = Criterion::Greenest;
+    }
     if f.kind == FactKind::Distance {
         // A distance is a fact about the roads and tracks, not about today's closures (status
         // facts judge those): closed crossings are opened for it.
