@@ -235,8 +235,10 @@ fn places_file(path: &Path, what: &str) -> Result<Vec<Location>, Failure> {
     Ok(out)
 }
 
-/// Sparse pairs: the distinct ends and (source, target) indices.
-fn pairs_file(arg: &str) -> Result<(Vec<Location>, Vec<Location>, Vec<[usize; 2]>), Failure> {
+/// Sparse pairs: the distinct sources, the distinct targets, and (source, target) indices.
+type Pairs = (Vec<Location>, Vec<Location>, Vec<[usize; 2]>);
+
+fn pairs_file(arg: &str) -> Result<Pairs, Failure> {
     let path = Path::new(arg.strip_prefix('@').ok_or_else(|| {
         bad_input("--pairs takes @FILE (a CSV with `from` and `to` columns)".into())
     })?);

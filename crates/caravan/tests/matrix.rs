@@ -55,7 +55,7 @@ fn csv_json_and_single_routes_agree() {
         lines.next(),
         Some("from,to,hours,usd,km,co2e,objective,reachable")
     );
-    let rows: Vec<Vec<String>> = lines.map(|l| csv_fields(l)).collect();
+    let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
     assert_eq!(rows.len(), 4);
     let json: Value = serde_json::from_str(&ok_stdout(
         caravan().args(["matrix", "--from", from, "--to", to, "--format", "json"]),
