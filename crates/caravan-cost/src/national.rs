@@ -110,7 +110,7 @@ pub fn note_condition(data: &CostData, l: &NationalLine, dest: &str, date: Date)
     }
     Some(format!(
         "line {} ('{}') is for goods not imported under the tariff's additional note{quota}; \
-         goods that are pay the rate of {}",
+         goods imported under it pay the rate of {}",
         l.hs,
         l.rate_text,
         list(&under)

@@ -950,26 +950,11 @@ fn tariff_reads_a_wits_export_and_names_the_line_and_field_of_a_bad_row() {
         env!("CARGO_MANIFEST_DIR"),
         "/../caravan-cost/tests/fixtures/wits/tta_kaz_2022.csv"
     );
+    let args = "cost --hs 6109100000 --value 10000 --weight-kg 500 --from CN --to KZ \
+                --date 2026-03-01 --format json";
     let out = caravan()
-        .args([
-            "cost",
-            "--hs",
-            "6109100000",
-            "--value",
-            "10000",
-            "--weight-kg",
-            "500",
-            "--from",
-            "CN",
-            "--to",
-            "KZ",
-            "--date",
-            "2026-03-01",
-            "--tariff",
-            fixture,
-            "--format",
-            "json",
-        ])
+        .args(args.split_whitespace())
+        .args(["--tariff", fixture])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -996,18 +981,7 @@ fn tariff_reads_a_wits_export_and_names_the_line_and_field_of_a_bad_row() {
     )
     .unwrap();
     let out = caravan()
-        .args([
-            "cost",
-            "--hs",
-            "6109100000",
-            "--value",
-            "10000",
-            "--from",
-            "CN",
-            "--to",
-            "KZ",
-            "--tariff",
-        ])
+        .args("cost --hs 6109100000 --value 10000 --from CN --to KZ --tariff".split(' '))
         .arg(&bad)
         .output()
         .unwrap();
