@@ -728,6 +728,9 @@ impl CostEngine {
                     if let Some(c) = national::note_condition(&self.data, l, &dest, req.date) {
                         warnings.push(c);
                     }
+                    if let Some(c) = national::condition_fallback(&self.data, l, &dest, req.date) {
+                        warnings.push(c);
+                    }
                 }
                 NationalOutcome::Several(ls) => {
                     let mut lo = f64::INFINITY;

@@ -117,6 +117,54 @@ pub fn note_condition(data: &CostData, l: &NationalLine, dest: &str, date: Date)
     ))
 }
 
+/// The condition marks (`5)`, `12)`: end use, quality, technical parameters) among a line's
+/// footnotes; the `NNС)` marks are rate notes, not conditions.
+fn condition_marks(footnotes: &str) -> Vec<&str> {
+    footnotes
+        .split(';')
+        .map(str::trim)
+        .filter(|m| {
+            m.strip_suffix(')')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect()
+}
+
+/// For a line whose rate holds on a condition of the nomenclature's notes (an end use, a
+/// quality, a confirmation by an authority): the sibling lines, with their printed rates, that
+/// the goods fall under when the condition is not met.
+pub fn condition_fallback(
+    data: &CostData,
+    l: &NationalLine,
+    dest: &str,
+    date: Date,
+) -> Option<String> {
+    let marks = condition_marks(&l.footnotes);
+    if marks.is_empty() {
+        return None;
+    }
+    let others: Vec<String> = lines_under(data, dest, &l.hs[..6], date)
+        .into_iter()
+        .filter(|s| s.hs != l.hs && s.description_path == l.description_path)
+        .filter(|s| {
+            let theirs = condition_marks(&s.footnotes);
+            !marks.iter().any(|m| theirs.contains(m))
+        })
+        .map(|s| format!("{} '{}' ({})", s.hs, s.rate_text, s.description))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "line {} ('{}') holds only when the condition of note {} is met (its text is in \
+         another warning); otherwise the goods go under one of the lines beside it: {}",
+        l.hs,
+        l.rate_text,
+        marks.join(", "),
+        others.join("; ")
+    ))
+}
+
 /// One national line in a search result or a list of candidates.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

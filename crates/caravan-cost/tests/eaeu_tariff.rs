@@ -415,3 +415,19 @@ fn a_tariff_quota_line_states_its_condition_and_the_other_rate() {
         .warnings;
     assert!(!w.iter().any(|x| x.contains("additional note")), "{w:#?}");
 }
+
+#[test]
+fn a_conditional_line_names_the_line_for_goods_that_do_not_meet_the_condition() {
+    // ru.02_2022.pdf: 0201 10 000 3 "высококачественная говядина" 15 with mark 12) (quality
+    // confirmed by an authorised body); its sibling 0201 10 000 8 "прочие" is printed
+    // "50, но не менее 1 евро за 1 кг".
+    let mut req = request("0201100003", 10_000.0, "RU");
+    req.weight_kg = Some(2_000.0);
+    let w = engine().compute(&req).unwrap().warnings;
+    assert!(
+        w.iter().any(|x| x.contains("condition of note 12)")
+            && x.contains("0201100008 '50, но не менее 1 евро за 1 кг'")),
+        "{w:#?}"
+    );
+    assert!(w.iter().any(|x| x.contains("12) condition:")), "{w:#?}");
+}
