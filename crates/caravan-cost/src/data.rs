@@ -28,6 +28,8 @@ pub mod files {
     /// The EAEU Common Customs Tariff, parsed from the Commission's chapter PDFs by
     /// `tools/build_eaeu_tariff.py`.
     pub const EAEU_ETT: &str = "curated/landed/eaeu_ett.csv.gz";
+    /// Where a member state applies rates other than the EAEU tariff: the acts, with sources.
+    pub const EAEU_EXCEPTIONS: &str = "curated/landed/eaeu_national_exceptions.csv";
 }
 
 /// The unit a specific duty is charged per.
@@ -338,6 +340,72 @@ impl NationalLine {
     }
 }
 
+/// An act under which a member state applies import duties other than the EAEU tariff on
+/// listed lines (Kazakhstan's WTO list, Kyrgyzstan's and Armenia's accession lists).
+#[derive(Clone, Debug)]
+pub struct NationalException {
+    pub importer: String,
+    /// The act and what its list is, in words.
+    pub act: String,
+    pub act_date: Date,
+    /// The act or commitment it rests on.
+    pub basis: String,
+    /// The reported end of the transition, where a source gives one.
+    pub transition_until: Option<Date>,
+    /// How many lines of the list are curated (rates in the data).
+    pub lines_curated: u32,
+    /// Whether the list itself was available, and what was found.
+    pub list_available: String,
+    /// `;`-separated addresses.
+    pub source_url: String,
+    pub quote: String,
+    pub retrieved: String,
+    pub notes: String,
+}
+
+/// Reads `files::EAEU_EXCEPTIONS`.
+pub fn read_national_exceptions(
+    file: &str,
+    input: Box<dyn Read>,
+) -> Result<Vec<NationalException>, DataError> {
+    let t = Table::new(file, input)?;
+    t.require(&[
+        "importer",
+        "act",
+        "act_date",
+        "transition_until",
+        "lines_curated",
+        "list_available",
+        "source_url",
+        "quote",
+    ])?;
+    let mut out = Vec::new();
+    t.for_each(|r| {
+        if r.str("act").is_empty() {
+            return Err(r.error("act", "name the act"));
+        }
+        if r.str("source_url").is_empty() || r.str("quote").is_empty() {
+            return Err(r.error("source_url", "an act needs its source and a quote"));
+        }
+        out.push(NationalException {
+            importer: country(r, "importer", &[])?,
+            act: r.str("act").to_owned(),
+            act_date: date_opt(r, "act_date")?
+                .ok_or_else(|| r.error("act_date", "an act needs its date"))?,
+            basis: r.str("basis").to_owned(),
+            transition_until: date_opt(r, "transition_until")?,
+            lines_curated: r.number("lines_curated", 0.0, 1e6)? as u32,
+            list_available: r.str("list_available").to_owned(),
+            source_url: r.str("source_url").to_owned(),
+            quote: r.str("quote").to_owned(),
+            retrieved: r.str("retrieved").to_owned(),
+            notes: r.str("notes").to_owned(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Reads the parsed EAEU tariff (`files::EAEU_ETT`).
 pub fn read_national_lines(
     file: &str,
@@ -391,6 +459,9 @@ pub struct CostData {
     pub lines: Vec<DutyLine>,
     /// The EAEU Common Customs Tariff by 10-digit line (empty when the file is absent).
     pub national: Vec<NationalLine>,
+    /// Acts under which a member applies other rates than the EAEU tariff (empty when the
+    /// file is absent).
+    pub exceptions: Vec<NationalException>,
     pub groups: Vec<GroupAverage>,
     pub product_groups: Vec<ProductGroup>,
     pub agreements: Vec<Agreement>,
@@ -538,6 +609,11 @@ impl CostData {
         let lines = read_duty_lines(files::TARIFF_LINES, open(files::TARIFF_LINES)?, None)?;
         let national = if dir.join(files::EAEU_ETT).exists() {
             read_national_lines(files::EAEU_ETT, open(files::EAEU_ETT)?)?
+        } else {
+            Vec::new()
+        };
+        let exceptions = if dir.join(files::EAEU_EXCEPTIONS).exists() {
+            read_national_exceptions(files::EAEU_EXCEPTIONS, open(files::EAEU_EXCEPTIONS)?)?
         } else {
             Vec::new()
         };
@@ -834,6 +910,7 @@ impl CostData {
             hs,
             lines,
             national,
+            exceptions,
             groups,
             product_groups,
             agreements,

@@ -240,7 +240,11 @@ impl CostEngine {
                 duty: l.duty.clone(),
                 level: "user_schedule",
                 source: l.source.clone(),
-                note: format!("your tariff schedule, line {}", l.hs),
+                note: if l.notes.is_empty() {
+                    format!("your tariff schedule, line {}", l.hs)
+                } else {
+                    format!("your tariff schedule, line {}; {}", l.hs, l.notes)
+                },
             });
         }
         match nat {
@@ -697,6 +701,13 @@ impl CostEngine {
         let nat = self.national(&dest, &hs, req.date);
         let mfn = self.mfn(&dest, &hs, req.date, &nat);
         let user_line = mfn.as_ref().is_some_and(|r| r.level == "user_schedule");
+        if user_line {
+            if let Some(l) = self.best_line(self.user_lines.iter(), &dest, &hs, req.date) {
+                if l.notes.contains("not the rate of any one line") {
+                    warnings.push(format!("your tariff schedule, line {}: {}", l.hs, l.notes));
+                }
+            }
+        }
         let mut national_lines: Vec<NationalLineInfo> = Vec::new();
         let mut duty_range: Option<DutyRange> = None;
         let mut national_unknown: Option<String> = None;
@@ -713,6 +724,12 @@ impl CostEngine {
                     }
                     if l.notes.contains("condition:") || l.notes.contains("NOT APPLIED") {
                         warnings.push(format!("line {}: {}", l.hs, l.notes));
+                    }
+                    if let Some(c) = national::note_condition(&self.data, l, &dest, req.date) {
+                        warnings.push(c);
+                    }
+                    if let Some(c) = national::condition_fallback(&self.data, l, &dest, req.date) {
+                        warnings.push(c);
                     }
                 }
                 NationalOutcome::Several(ls) => {
@@ -773,8 +790,8 @@ impl CostEngine {
                 }
             }
             if !matches!(nat, NationalOutcome::NotApplicable) {
-                if let Some(act) = national::wto_exception_act(&dest) {
-                    warnings.push(format!("{act}; the rate shown is the common tariff's"));
+                if let Some(w) = national::exception_warning(&self.data, &dest, req.date) {
+                    warnings.push(w);
                 }
             }
         }

@@ -12,10 +12,11 @@ mod freight;
 pub mod hs;
 pub mod national;
 mod request;
+mod wits;
 
 pub use data::{
-    files, read_duty_lines, read_national_lines, CostData, Duty, DutyLine, FxRate, NationalLine,
-    QuantityUnit, Specific,
+    files, read_duty_lines, read_national_exceptions, read_national_lines, CostData, Duty,
+    DutyLine, FxRate, NationalException, NationalLine, QuantityUnit, Specific,
 };
 pub use date::{Date, Validity};
 pub use engine::CostEngine;
@@ -23,3 +24,4 @@ pub use error::{CostError, HsSuggestion};
 pub use freight::{freight_route_request, transport_from_route, use_route_freight};
 pub use hs::{HsEntry, HsMatch, Nomenclature};
 pub use request::*;
+pub use wits::{detect_layout, read_user_schedule, ScheduleLayout, UserSchedule};

@@ -10,27 +10,159 @@ use crate::hs::normalize_code;
 /// Members of the EAEU that apply the common tariff (with their own exceptions).
 pub const EAEU_IMPORTERS: &[&str] = &["AM", "BY", "KG", "KZ", "RU"];
 
-/// Where a member applies rates below the common tariff on listed lines under its WTO
-/// accession commitments: the act to check. Named here, not curated line by line (the lists
-/// could not be retrieved); see `data/curated/landed/TARIFF_NOTES.md`.
-pub fn wto_exception_act(country: &str) -> Option<&'static str> {
-    match country {
-        "KZ" => Some(
-            "Kazakhstan applies rates below the ETT on listed lines under its WTO commitments: \
-             check the list of EEC Council Decision No. 59 of 14 October 2015 (as amended)",
-        ),
-        "KG" => Some(
-            "Kyrgyzstan applies rates other than the ETT on listed lines in its transition \
-             period: check the list annexed to the Treaty on the Kyrgyz Republic's accession to \
-             the EAEU Treaty (23 December 2014) and the EEC decisions amending it",
-        ),
-        "AM" => Some(
-            "Armenia applies rates below the ETT on listed lines under its WTO commitments: \
-             check the list annexed to the Treaty on the Republic of Armenia's accession to the \
-             EAEU Treaty (10 October 2014) and the EEC decisions amending it",
-        ),
-        _ => None,
+/// What to tell a user about a member's own list of rates other than the common tariff, on
+/// `date`: the act (from `files::EAEU_EXCEPTIONS`), whether its lines are curated, and where to
+/// check it. `None` when the data names no act for the country.
+pub fn exception_warning(data: &CostData, country: &str, date: Date) -> Option<String> {
+    let acts: Vec<String> = data
+        .exceptions
+        .iter()
+        .filter(|e| e.importer == country && e.act_date <= date)
+        .map(|e| {
+            let first_url = e.source_url.split(';').next().unwrap_or("").trim();
+            match e.transition_until {
+                Some(t) if date > t => format!(
+                    "{country}'s list of rates other than the ETT ({}) was reported to run until \
+                     {t}; no line of it was checked, so a line may still differ: check it \
+                     (source: {first_url})",
+                    e.act
+                ),
+                _ => format!(
+                    "{country} applies rates other than the ETT on listed lines: {}. {}; the \
+                     rate shown is the common tariff's: check the list (source: {first_url})",
+                    e.act,
+                    if e.lines_curated == 0 {
+                        "The list is not curated in Caravan's data".to_owned()
+                    } else {
+                        format!("{} of its lines are curated", e.lines_curated)
+                    }
+                ),
+            }
+        })
+        .collect();
+    (!acts.is_empty()).then(|| acts.join(" | "))
+}
+
+/// The words the tariff uses for a line that holds only for goods imported under one of its
+/// additional notes (for group 02, the tariff quotas).
+const UNDER_NOTE: &str = "в порядке, указанном в дополнительном примечании";
+
+/// The `UNDER_NOTE` clause of a description, up to the end of its heading.
+fn note_clause(desc: &str) -> Option<&str> {
+    let i = desc.find(UNDER_NOTE)?;
+    let rest = &desc[i..];
+    Some(rest.split(" / ").next().unwrap_or(rest).trim())
+}
+
+/// When a line holds only for goods imported under an additional note of the tariff (for
+/// meat of group 02: in the tariff quota, with a licence), or is the line for the others:
+/// the condition and the rate on the other side of it, from the sibling lines.
+pub fn note_condition(data: &CostData, l: &NationalLine, dest: &str, date: Date) -> Option<String> {
+    // `a` is `b` or a heading above it.
+    let within = |a: &str, b: &str| b == a || b.starts_with(&format!("{a} / "));
+    let subheading: Vec<&NationalLine> = lines_under(data, dest, &l.hs[..6], date)
+        .into_iter()
+        .filter(|s| s.hs != l.hs)
+        .collect();
+    let quota = if l.hs.starts_with("02") {
+        " (group 02's additional EAEU notes 1-4: meat 'в отношении которого установлена \
+         тарифная квота, при наличии лицензии, выданной компетентным органом', i.e. the \
+         in-quota rate, with a licence; ru.02_2022.pdf)"
+    } else {
+        ""
+    };
+    let list = |ls: &[&NationalLine]| {
+        ls.iter()
+            .map(|s| format!("{} '{}' ({})", s.hs, s.rate_text, s.description))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if let Some(clause) = note_clause(&l.description) {
+        let others: Vec<&NationalLine> = subheading
+            .iter()
+            .copied()
+            .filter(|s| {
+                within(&l.description_path, &s.description_path)
+                    && note_clause(&s.full_description()).is_none()
+            })
+            .collect();
+        return Some(format!(
+            "line {} holds only for goods imported '{clause}'{quota}: rate '{}' then; {}",
+            l.hs,
+            l.rate_text,
+            if others.is_empty() {
+                "no line for other imports was found under the same heading".to_owned()
+            } else {
+                format!("other imports fall under {}", list(&others))
+            }
+        ));
     }
+    let under: Vec<&NationalLine> = subheading
+        .iter()
+        .copied()
+        .filter(|s| {
+            note_clause(&s.description).is_some()
+                && within(&s.description_path, &l.description_path)
+        })
+        .collect();
+    if under.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "line {} ('{}') is for goods not imported under the tariff's additional note{quota}; \
+         goods imported under it pay the rate of {}",
+        l.hs,
+        l.rate_text,
+        list(&under)
+    ))
+}
+
+/// The condition marks (`5)`, `12)`: end use, quality, technical parameters) among a line's
+/// footnotes; the `NNС)` marks are rate notes, not conditions.
+fn condition_marks(footnotes: &str) -> Vec<&str> {
+    footnotes
+        .split(';')
+        .map(str::trim)
+        .filter(|m| {
+            m.strip_suffix(')')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect()
+}
+
+/// For a line whose rate holds on a condition of the nomenclature's notes (an end use, a
+/// quality, a confirmation by an authority): the sibling lines, with their printed rates, that
+/// the goods fall under when the condition is not met.
+pub fn condition_fallback(
+    data: &CostData,
+    l: &NationalLine,
+    dest: &str,
+    date: Date,
+) -> Option<String> {
+    let marks = condition_marks(&l.footnotes);
+    if marks.is_empty() {
+        return None;
+    }
+    let others: Vec<String> = lines_under(data, dest, &l.hs[..6], date)
+        .into_iter()
+        .filter(|s| s.hs != l.hs && s.description_path == l.description_path)
+        .filter(|s| {
+            let theirs = condition_marks(&s.footnotes);
+            !marks.iter().any(|m| theirs.contains(m))
+        })
+        .map(|s| format!("{} '{}' ({})", s.hs, s.rate_text, s.description))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "line {} ('{}') holds only when the condition of note {} is met (its text is in \
+         another warning); otherwise the goods go under one of the lines beside it: {}",
+        l.hs,
+        l.rate_text,
+        marks.join(", "),
+        others.join("; ")
+    ))
 }
 
 /// One national line in a search result or a list of candidates.

@@ -80,9 +80,10 @@ pub struct CostArgs {
     /// Pay MFN even where a trade agreement would give a preference.
     #[arg(long)]
     no_preference: bool,
-    /// A national tariff schedule (CSV: hs,duty_kind,ad_valorem_pct,specific_amount,
-    /// specific_currency,specific_unit[,valid_from,valid_to,importer,description,source]) that
-    /// overrides the curated rates for its lines.
+    /// A national tariff schedule that overrides the curated rates for its lines: Caravan's
+    /// CSV (hs,duty_kind,ad_valorem_pct,specific_amount,specific_currency,specific_unit
+    /// [,valid_from,valid_to,importer,description,source]) or a WITS / UNCTAD TRAINS export as
+    /// WITS writes it (MFN rows; see data/curated/landed/WITS_FORMAT.md).
     #[arg(long, value_name = "CSV")]
     tariff: Option<PathBuf>,
     /// Exchange rate override, `CUR=units per USD` (repeatable), e.g. EUR=0.92.
@@ -140,21 +141,57 @@ pub fn load_engine(
     let mut engine = CostEngine::new(data);
     if let Some(path) = tariff {
         // A national schedule is a few MB; the limit keeps a FIFO or /dev/zero from eating memory.
-        let text = crate::read_limited(path, 64 * 1024 * 1024).map_err(|e| {
+        let text = read_schedule_text(path, 64 * 1024 * 1024).map_err(|e| {
             bad_input(format!(
                 "cannot read the tariff schedule {}: {e}",
                 path.display()
             ))
         })?;
-        let lines = caravan_cost::read_duty_lines(
+        let schedule = caravan_cost::read_user_schedule(
             &path.display().to_string(),
-            Box::new(std::io::Cursor::new(text.into_bytes())),
+            &text,
             Some(default_importer),
         )
         .map_err(|e| bad_input(format!("tariff schedule: {e}")))?;
+        if schedule.lines.is_empty() {
+            return Err(bad_input(format!(
+                "tariff schedule {} ({}): no usable rows{}",
+                path.display(),
+                schedule.layout.describe(),
+                if schedule.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", schedule.skipped.join("; "))
+                }
+            )));
+        }
+        for s in &schedule.skipped {
+            eprintln!(
+                "note: tariff schedule {} ({}): {s}",
+                path.display(),
+                schedule.layout.describe()
+            );
+        }
+        let lines = schedule.lines;
         engine = engine.with_user_schedule(lines);
     }
     Ok(engine)
+}
+
+/// Reads a schedule file: UTF-8 (with or without a byte-order mark), else Windows-1252 /
+/// Latin-1 as WITS exports often are (codes and numbers are ASCII either way).
+fn read_schedule_text(path: &Path, max: u64) -> anyhow::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    file.take(max + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > max {
+        anyhow::bail!("the file is larger than the limit of {max} bytes");
+    }
+    Ok(match String::from_utf8(buf) {
+        Ok(s) => s,
+        Err(e) => e.into_bytes().into_iter().map(char::from).collect(),
+    })
 }
 
 /// A two-letter code is a country; anything else is a place whose country is taken.

@@ -538,6 +538,28 @@ pub fn tariff_coverage(data: &caravan_cost::CostData) {
             )),
         ]);
     }
+    for e in &data.exceptions {
+        t.add_row(vec![
+            Cell::new(format!("{} (own list, not the ETT)", e.importer)),
+            Cell::new(format!(
+                "{} lines curated{}: results warn and name the act",
+                e.lines_curated,
+                if e.lines_curated == 0 {
+                    " (list not available)"
+                } else {
+                    ""
+                }
+            )),
+            Cell::new(format!(
+                "{} (curated/landed/eaeu_national_exceptions.csv)",
+                e.act.split(':').next().unwrap_or(&e.act)
+            )),
+            Cell::new(match e.transition_until {
+                Some(t) => format!("{}; reported to run until {t}", e.act_date),
+                None => e.act_date.to_string(),
+            }),
+        ]);
+    }
     let mut curated: BTreeMap<&str, (usize, std::collections::BTreeSet<&str>)> = BTreeMap::new();
     for l in &data.lines {
         let e = curated.entry(l.importer.as_str()).or_default();

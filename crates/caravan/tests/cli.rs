@@ -947,3 +947,54 @@ fn limits_and_contradictions_exit_2_with_a_message_that_names_them() {
         }
     }
 }
+
+#[test]
+fn tariff_reads_a_wits_export_and_names_the_line_and_field_of_a_bad_row() {
+    // The fixture's layout and where it comes from: caravan-cost/tests/fixtures/wits/README.md
+    // (the rates are made up).
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../caravan-cost/tests/fixtures/wits/tta_kaz_2022.csv"
+    );
+    let args = "cost --hs 6109100000 --value 10000 --weight-kg 500 --from CN --to KZ \
+                --date 2026-03-01 --format json";
+    let out = caravan()
+        .args(args.split_whitespace())
+        .args(["--tariff", fixture])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("WITS / TRAINS tariff export") && stderr.contains("AHS"),
+        "the rows left out are said: {stderr}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["duty_basis"]["level"], "user_schedule");
+    assert_eq!(v["duty_basis"]["rate"], "9.5%");
+    assert!(v["duty_basis"]["source"]
+        .as_str()
+        .unwrap()
+        .contains("tariff year 2022"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Reporter,Product,Tariff Year,DutyType,Simple Average\n\
+         398,610910,2022,MFN,9.5\n\
+         398,610990,2022,MFN,n/a\n",
+    )
+    .unwrap();
+    let out = caravan()
+        .args("cost --hs 6109100000 --value 10000 --from CN --to KZ --tariff".split(' '))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.csv:3") && stderr.contains("`Simple Average`"),
+        "{stderr}"
+    );
+}
