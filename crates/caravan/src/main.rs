@@ -2,6 +2,7 @@
 
 mod cost;
 mod gravity;
+mod impact;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +60,9 @@ enum Command {
         #[command(subcommand)]
         command: gravity::GravityCommand,
     },
+    /// Trade impact of a network scenario: transport costs between economic centres ->
+    /// trade costs -> structural-gravity GE (exports, imports, real GDP per country).
+    Impact(Box<impact::ImpactArgs>),
     /// Start the HTTP API and the web map.
     Serve(ServeArgs),
     /// Load and validate the data directory, and print what it holds.
@@ -461,6 +465,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve(args) => serve(&dir, args),
         Command::Cost(args) => cost::cost(&dir, *args),
         Command::Gravity { command } => gravity::run(command),
+        Command::Impact(args) => impact::impact(&dir, *args),
         Command::Hs { command } => cost::hs(&dir, command),
         Command::Places {
             command:
