@@ -599,6 +599,60 @@ fn weighted_gram(xt: &[Vec<f64>], w: &[f64]) -> Vec<f64> {
     g
 }
 
+/// Demeans every regressor (into `xt`) and the working outcome `z` (into `zt`), warm-started
+/// from `alphas` (k regressors, then z), on up to as many threads as there are cores when the
+/// data is large enough to pay for them. Returns the sweeps done.
+fn demean_columns(
+    dm: &Demeaner,
+    x: &[Vec<f64>],
+    z: &[f64],
+    alphas: &mut [Vec<f64>],
+    xt: &mut [Vec<f64>],
+    zt: &mut Vec<f64>,
+    dopts: DemeanOptions,
+) -> usize {
+    let mut tasks: Vec<(&[f64], &mut Vec<f64>, &mut Vec<f64>)> = x
+        .iter()
+        .map(|c| c.as_slice())
+        .chain(std::iter::once(z))
+        .zip(alphas.iter_mut())
+        .zip(xt.iter_mut().chain(std::iter::once(zt)))
+        .map(|((v, a), o)| (v, a, o))
+        .collect();
+    let cols = tasks.len();
+    let threads = if z.len() * cols >= 20_000 {
+        std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(cols)
+    } else {
+        1
+    };
+    if threads <= 1 {
+        return tasks
+            .iter_mut()
+            .map(|(v, a, o)| dm.demean(v, a, dopts, o).0)
+            .sum();
+    }
+    let per = cols.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tasks
+            .chunks_mut(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter_mut()
+                        .map(|(v, a, o)| dm.demean(v, a, dopts, o).0)
+                        .sum::<usize>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
+    })
+}
+
 fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
     let n = p.y.len();
     let k = p.x.len();
@@ -615,6 +669,11 @@ fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
     let mut converged = false;
     let mut iterations = 0;
     let mut z = vec![0.0; n];
+    // The projections of the first IRLS steps need not be exact: their tolerance starts loose
+    // and tightens with the deviance change to `opts.demean.tol`, which the last step always
+    // uses (as ppmlhdfe does), so the answer is that of exact projections throughout.
+    let strict = opts.demean.tol;
+    let mut itol = strict.max(1e-5);
     for iter in 1..=opts.max_iter {
         iterations = iter;
         for i in 0..n {
@@ -622,12 +681,11 @@ fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
         }
         let w = &mu;
         let dm = Demeaner::new(&p.factors, w);
-        let (s, _) = dm.demean(&z, &mut alphas[k], opts.demean, &mut zt);
-        sweeps += s;
-        for j in 0..k {
-            let (s, _) = dm.demean(&p.x[j], &mut alphas[j], opts.demean, &mut xt[j]);
-            sweeps += s;
-        }
+        let dopts = DemeanOptions {
+            tol: itol,
+            ..opts.demean
+        };
+        sweeps += demean_columns(&dm, &p.x, &z, &mut alphas, &mut xt, &mut zt, dopts);
         let gram = weighted_gram(&xt, w);
         if iter == 1 {
             check_collinear(p, &xt, w, &gram)?;
@@ -675,8 +733,14 @@ fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
         mu = mu_new;
         dev = dev_new;
         if ddev < opts.dev_tol && dbeta < opts.coef_tol && iter > 1 {
-            converged = true;
-            break;
+            if itol <= strict {
+                converged = true;
+                break;
+            }
+            // Converged on inexact projections: one more step with exact ones.
+            itol = strict;
+        } else {
+            itol = strict.max(itol.min(0.1 * ddev));
         }
     }
     if !converged {
