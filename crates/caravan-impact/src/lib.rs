@@ -113,6 +113,9 @@ pub struct Coverage {
     pub routed_countries: Vec<String>,
     /// Baseline countries without a city on the network: their trade costs are unchanged.
     pub not_routed_countries: Vec<String>,
+    /// Routed countries with at least one partner reachable in base and scenario: the ones
+    /// whose trade costs the scenario can change.
+    pub joined_countries: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -368,6 +371,12 @@ pub fn run(
         }
     }
     let changed_pairs = pairs.iter().filter(|p| p.status == "changed").count();
+    let joined: BTreeSet<&String> = pairs
+        .iter()
+        .filter(|p| p.status != "unreachable")
+        .map(|p| &p.exporter)
+        .collect();
+    let joined_countries: Vec<String> = joined.into_iter().cloned().collect();
     let ge = GeProblem {
         countries: baseline.countries.clone(),
         flows: baseline.flows.clone(),
@@ -381,7 +390,7 @@ pub fn run(
     let mut assumptions = vec![
         format!("baseline flows: {} (observed flows, not a PPML fit; zero flows stay zero)", baseline.source),
         format!(
-            "economic centres: the {} most populous cities of each country among the network's places (Natural Earth populations), weighted by population; a country pair's time and cost are the population-weighted means over its centre pairs (weight = product of the two centres' weights)",
+            "economic centres: the {} most populous city or cities of each country among the network's places (Natural Earth populations), weighted by population; a country pair's time and cost are the population-weighted means over its centre pairs (weight = product of the two centres' weights)",
             spec.centres_per_country
         ),
         format!(
@@ -425,6 +434,17 @@ pub fn run(
             not_routed.join(", ")
         ));
     }
+    let isolated: Vec<&String> = routed
+        .iter()
+        .filter(|c| !joined_countries.contains(c))
+        .collect();
+    if !isolated.is_empty() {
+        assumptions.push(format!(
+            "{} baseline countries have cities on the network but no partner it joins them to (no route in base and scenario), so their trade costs are unchanged: {}",
+            isolated.len(),
+            isolated.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
     let in_baseline: BTreeSet<String> = baseline.countries.iter().filter_map(|c| iso2(c)).collect();
     let missing: BTreeSet<String> = router
         .network()
@@ -462,6 +482,7 @@ pub fn run(
             ge_countries: baseline.countries.clone(),
             routed_countries: routed,
             not_routed_countries: not_routed,
+            joined_countries,
         },
         centres,
         pairs,

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use crate::edge::*;
-use crate::{api, gravity};
+use crate::{api, gravity, impact};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ use crate::{api, gravity};
         api::hs_search,
         gravity::estimate,
         gravity::ge,
+        impact::impact,
         api::places_search,
         api::place_get,
         api::bcps_list,
@@ -36,7 +37,7 @@ use crate::{api, gravity};
     tags(
         (name = "route", description = "Plan routes"),
         (name = "cost", description = "Landed cost: duties, taxes, fees and freight, with sources"),
-        (name = "gravity", description = "Structural gravity: PPML-HDFE estimates and GE trade counterfactuals"),
+        (name = "gravity", description = "Structural gravity: PPML-HDFE estimates and GE trade counterfactuals; trade impact of network scenarios"),
         (name = "places", description = "Find origins and destinations"),
         (name = "bcps", description = "Border crossing points"),
         (name = "scenarios", description = "Saved overlays: closed crossings, changed waits and fees"),

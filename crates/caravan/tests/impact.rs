@@ -141,3 +141,69 @@ fn bad_input_exits_2_naming_what_is_wrong() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 3") && err.contains("trade"), "{err}");
 }
+
+#[test]
+fn impact_over_http_matches_its_schema() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as StdCommand, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_caravan"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("s.sqlite"))
+        .env("CARAVAN_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("caravan listening on ")
+        .unwrap()
+        .to_owned();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let post = |body: Value| -> (u16, Value) {
+        let mut r = agent
+            .post(&format!("{base}/v1/impact"))
+            .send_json(&body)
+            .unwrap();
+        let text = r.body_mut().read_to_string().unwrap();
+        (r.status().as_u16(), serde_json::from_str(&text).unwrap())
+    };
+    let countries: Vec<&str> = FEW.split(',').collect();
+    let (status, v) = post(serde_json::json!({
+        "scenario": {"close_bcps": ["bazargan-gurbulak"]},
+        "countries": countries,
+    }));
+    assert_eq!(status, 200, "{v}");
+    assert!(v["changed_pairs"].as_u64().unwrap() >= 2);
+    let (status, err) = post(serde_json::json!({
+        "scenario": {"close_bcps": ["nowhere"]}, "countries": countries,
+    }));
+    assert_eq!(status, 400, "{err}");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nowhere"));
+    let (status, err) = post(serde_json::json!({"scenario": {}, "sigma": 0.5}));
+    assert_eq!(status, 400, "{err}");
+    let mut r = agent.get(&format!("{base}/openapi.json")).call().unwrap();
+    let doc: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    assert!(doc["paths"]["/v1/impact"]["post"].is_object());
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#/components/schemas/ImpactReport",
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
