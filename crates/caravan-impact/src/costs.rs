@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use caravan_route::{Location, RouteError, RouteRequest, Router, Scenario};
+use caravan_route::{CancelToken, Location, RouteError, RouteRequest, Router, Scenario};
 use serde::Serialize;
 
 use crate::ImpactError;
@@ -36,6 +36,25 @@ pub fn pair_costs(
     template: &RouteRequest,
     scenario: &Scenario,
 ) -> Result<Vec<Option<PairCost>>, ImpactError> {
+    pair_costs_cancellable(
+        router,
+        origins,
+        destinations,
+        template,
+        scenario,
+        &CancelToken::new(),
+    )
+}
+
+/// `pair_costs`, ending early with `RouteError::Cancelled` once `cancel` is cancelled.
+pub fn pair_costs_cancellable(
+    router: &Router,
+    origins: &[Location],
+    destinations: &[Location],
+    template: &RouteRequest,
+    scenario: &Scenario,
+    cancel: &CancelToken,
+) -> Result<Vec<Option<PairCost>>, ImpactError> {
     let n = origins.len() * destinations.len();
     let next = AtomicUsize::new(0);
     let out: Mutex<Vec<Option<PairCost>>> = Mutex::new(vec![None; n]);
@@ -61,7 +80,7 @@ pub fn pair_costs(
                     scenario: scenario.clone(),
                     ..template.clone()
                 };
-                match router.route(&req) {
+                match router.route_cancellable(&req, cancel) {
                     Ok(resp) => {
                         let Some(best) = resp.routes.first() else {
                             continue;

@@ -11,14 +11,14 @@ use std::collections::BTreeSet;
 
 use caravan_gravity::{GeOptions, GeProblem, GeResult, GravityError};
 use caravan_net::Country;
-use caravan_route::{Criterion, Location, RouteError, RouteRequest, Router, Scenario};
+use caravan_route::{CancelToken, Criterion, Location, RouteError, RouteRequest, Router, Scenario};
 use serde::Serialize;
 
 pub use baseline::{
     fitted_distance_elasticity, iso2, Baseline, DistanceElasticity, AGTPA_2006_SOURCE,
 };
 pub use centres::{economic_centres, Centre};
-pub use costs::{pair_costs, PairCost};
+pub use costs::{pair_costs, pair_costs_cancellable, PairCost};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImpactError {
@@ -171,6 +171,7 @@ fn route_centres(
     owner: &[usize],
     template: &RouteRequest,
     scenario: &Scenario,
+    cancel: &CancelToken,
 ) -> Result<(Matrix, Matrix), ImpactError> {
     let m = places.len();
     let mut base: Matrix = vec![None; m * m];
@@ -205,7 +206,8 @@ fn route_centres(
             continue;
         }
         let locs: Vec<Location> = dests.iter().map(|&b| places[b].clone()).collect();
-        let row = pair_costs(router, &places[a..=a], &locs, template, scenario)?;
+        let row =
+            pair_costs_cancellable(router, &places[a..=a], &locs, template, scenario, cancel)?;
         for (b, c) in dests.into_iter().zip(row) {
             scen[a * m + b] = c;
         }
@@ -218,6 +220,16 @@ pub fn run(
     router: &Router,
     baseline: &Baseline,
     spec: &ImpactSpec,
+) -> Result<ImpactReport, ImpactError> {
+    run_cancellable(router, baseline, spec, &CancelToken::new())
+}
+
+/// `run`, ending early with `RouteError::Cancelled` once `cancel` is cancelled.
+pub fn run_cancellable(
+    router: &Router,
+    baseline: &Baseline,
+    spec: &ImpactSpec,
+    cancel: &CancelToken,
 ) -> Result<ImpactReport, ImpactError> {
     if !(1..=5).contains(&spec.centres_per_country) {
         return Err(ImpactError::Invalid(format!(
@@ -283,7 +295,7 @@ pub fn run(
         .map(|c| Location::Place(c.place_id.clone()))
         .collect();
     let m = places.len();
-    let (base, scen) = route_centres(router, &places, &owner, &template, &spec.scenario)?;
+    let (base, scen) = route_centres(router, &places, &owner, &template, &spec.scenario, cancel)?;
     // A probe for the value of time the router used (the same for every pair).
     let vot_h = template.cargo_value_usd
         * template

@@ -1,7 +1,10 @@
 //! Trade impact of a network scenario over HTTP (`caravan impact`): routes between the
-//! economic centres of the baseline's countries, base and scenario, then the GE. The work
-//! holds one search permit and runs off the async runtime; it takes seconds (tens of seconds
-//! for the whole 69-country baseline), so the route time limit does not apply.
+//! economic centres of the chosen baseline countries, base and scenario, then the GE. Like a
+//! route search it runs on the bounded pool within the route time limit (503 past it, and the
+//! searches stop); so that a request fits, it names 2 to 12 countries.
+
+/// Most baseline countries one request may name.
+pub const MAX_COUNTRIES: usize = 12;
 
 use axum::extract::State;
 use axum::Json;
@@ -51,8 +54,8 @@ pub struct ImpactRequest {
     /// Keep only the baseline rows of this year (needs a `year` column in `baseline_csv`).
     #[serde(default)]
     pub year: Option<String>,
-    /// Only these baseline countries (at least two).
-    #[serde(default)]
+    /// The baseline countries of the GE: 2 to 12 (codes as the baseline writes them, ISO3 in
+    /// the shipped one); the others are left out. The CLI runs the whole baseline.
     pub countries: Vec<String>,
     #[serde(default)]
     pub mapping: MappingName,
@@ -84,21 +87,20 @@ pub struct ImpactRequest {
     responses(
         (status = 200, description = "Per-pair transport and trade-cost changes, the conditional and full GE per country, coverage and every assumption", body = caravan_impact::ImpactReport),
         (status = 400, description = "Unknown crossing, country or reference; bad baseline data or settings", body = ErrorBody),
-        (status = 422, description = "The GE did not converge, or the body has the wrong shape", body = ErrorBody)))]
+        (status = 422, description = "The GE did not converge, or the body has the wrong shape", body = ErrorBody),
+        (status = 503, description = "Took longer than the server's route time limit", body = ErrorBody)))]
 pub async fn impact(
     State(s): State<AppState>,
     ApiJson(req): ApiJson<ImpactRequest>,
 ) -> Result<Json<ImpactReport>, ApiError> {
-    let permit = s
-        .work_permits
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::internal("the server is shutting down"))?;
+    if !(2..=MAX_COUNTRIES).contains(&req.countries.len()) {
+        return Err(ApiError::bad_request(format!(
+            "`countries`: give 2 to {MAX_COUNTRIES} baseline countries (the CLI `caravan impact` runs the whole baseline)"
+        )));
+    }
     let router = s.router.clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let mut baseline = match &req.baseline_csv {
+    crate::api::pooled(&s, "impact", move |cancel| {
+        let baseline = match &req.baseline_csv {
             Some(csv) => Baseline::from_csv(csv.as_bytes(), "baseline_csv", req.year.as_deref())?,
             None if req.year.is_some() => {
                 return Err(ApiError::bad_request(
@@ -107,9 +109,7 @@ pub async fn impact(
             }
             None => Baseline::agtpa_ch2_2006()?,
         };
-        if !req.countries.is_empty() {
-            baseline = baseline.subset(&req.countries)?;
-        }
+        let baseline = baseline.subset(&req.countries)?;
         let mapping = match (req.mapping, req.distance_elasticity) {
             (MappingName::AdValorem, None) => Mapping::AdValorem,
             (MappingName::AdValorem, Some(_)) => {
@@ -151,8 +151,9 @@ pub async fn impact(
             sigma: req.sigma.unwrap_or(7.0),
             reference: req.reference.unwrap_or_else(|| "DEU".into()),
         };
-        Ok(Json(caravan_impact::run(&router, &baseline, &spec)?))
+        Ok(Json(caravan_impact::run_cancellable(
+            &router, &baseline, &spec, cancel,
+        )?))
     })
     .await
-    .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
 }

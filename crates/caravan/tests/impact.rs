@@ -191,8 +191,16 @@ fn impact_over_http_matches_its_schema() {
         .as_str()
         .unwrap()
         .contains("nowhere"));
-    let (status, err) = post(serde_json::json!({"scenario": {}, "sigma": 0.5}));
+    let (status, err) =
+        post(serde_json::json!({"scenario": {}, "countries": countries, "sigma": 0.5}));
     assert_eq!(status, 400, "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("sigma"));
+    let (status, err) = post(serde_json::json!({"scenario": {}, "countries": ["CHN"]}));
+    assert_eq!(status, 400, "{err}");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("countries"));
     let mut r = agent.get(&format!("{base}/openapi.json")).call().unwrap();
     let doc: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
     assert!(doc["paths"]["/v1/impact"]["post"].is_object());
