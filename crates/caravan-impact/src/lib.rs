@@ -53,6 +53,30 @@ pub enum Mapping {
     DistanceElasticity(DistanceElasticity),
 }
 
+impl Mapping {
+    /// The mapping a face asks for: `distance` picks the distance-elasticity mapping, with the
+    /// `elasticity` given (`given_by` says where, for the report) or else the PPML fit on the
+    /// shipped data; an elasticity without `distance` is an error.
+    pub fn choose(
+        distance: bool,
+        elasticity: Option<f64>,
+        given_by: &str,
+    ) -> Result<Mapping, ImpactError> {
+        match (distance, elasticity) {
+            (false, None) => Ok(Mapping::AdValorem),
+            (false, Some(_)) => Err(ImpactError::Invalid(
+                "a distance elasticity goes with the distance-elasticity mapping".into(),
+            )),
+            (true, Some(e)) => Ok(Mapping::DistanceElasticity(DistanceElasticity {
+                elasticity: e,
+                std_error: None,
+                source: format!("given {given_by}"),
+            })),
+            (true, None) => Ok(Mapping::DistanceElasticity(fitted_distance_elasticity()?)),
+        }
+    }
+}
+
 /// What to compute.
 #[derive(Clone, Debug)]
 pub struct ImpactSpec {

@@ -8,10 +8,7 @@ pub const MAX_COUNTRIES: usize = 12;
 
 use axum::extract::State;
 use axum::Json;
-use caravan_impact::{
-    fitted_distance_elasticity, Baseline, DistanceElasticity, ImpactError, ImpactReport,
-    ImpactSpec, Mapping,
-};
+use caravan_impact::{Baseline, ImpactError, ImpactReport, ImpactSpec, Mapping};
 use caravan_net::Layer;
 use caravan_route::{RouteRequest, Scenario};
 use serde::Deserialize;
@@ -110,24 +107,11 @@ pub async fn impact(
             None => Baseline::agtpa_ch2_2006()?,
         };
         let baseline = baseline.subset(&req.countries)?;
-        let mapping = match (req.mapping, req.distance_elasticity) {
-            (MappingName::AdValorem, None) => Mapping::AdValorem,
-            (MappingName::AdValorem, Some(_)) => {
-                return Err(ApiError::bad_request(
-                    "`distance_elasticity` goes with `mapping: distance_elasticity`",
-                ))
-            }
-            (MappingName::DistanceElasticity, Some(e)) => {
-                Mapping::DistanceElasticity(DistanceElasticity {
-                    elasticity: e,
-                    std_error: None,
-                    source: "given in the request".into(),
-                })
-            }
-            (MappingName::DistanceElasticity, None) => {
-                Mapping::DistanceElasticity(fitted_distance_elasticity()?)
-            }
-        };
+        let mapping = Mapping::choose(
+            matches!(req.mapping, MappingName::DistanceElasticity),
+            req.distance_elasticity,
+            "in the request",
+        )?;
         let defaults = RouteRequest::default();
         let template = RouteRequest {
             modes: req.modes,

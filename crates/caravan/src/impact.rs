@@ -4,10 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use caravan_impact::{
-    fitted_distance_elasticity, Baseline, DistanceElasticity, ImpactError, ImpactReport,
-    ImpactSpec, Mapping,
-};
+use caravan_impact::{Baseline, ImpactError, ImpactReport, ImpactSpec, Mapping};
 use caravan_net::Layer;
 use caravan_route::{BcpChange, RouteRequest, Router, Scenario};
 use clap::{Args, ValueEnum};
@@ -104,6 +101,9 @@ fn impact_failure(e: ImpactError) -> Failure {
     }
 }
 
+/// Builds the change a `--bcp-*` flag's value makes.
+type MakeChange = fn(f64) -> BcpChange;
+
 fn scenario(a: &ImpactArgs) -> Result<Scenario, Failure> {
     let mut s = match &a.scenario {
         Some(p) => crate::read_scenario(p).map_err(|e| Failure {
@@ -115,29 +115,25 @@ fn scenario(a: &ImpactArgs) -> Result<Scenario, Failure> {
     };
     s.close_bcps.extend(a.close_bcp.iter().cloned());
     s.open_bcps.extend(a.open_bcp.iter().cloned());
-    for x in &a.bcp_wait {
-        let (bcp, h) = crate::parse_assignment(x, "HOURS")?;
-        s.bcp_changes.push(BcpChange {
-            bcp,
-            wait_hours: Some(h),
+    let changes: [(&[String], &str, MakeChange); 3] = [
+        (&a.bcp_wait, "HOURS", |v| BcpChange {
+            wait_hours: Some(v),
             ..BcpChange::default()
-        });
-    }
-    for x in &a.bcp_wait_factor {
-        let (bcp, f) = crate::parse_assignment(x, "FACTOR")?;
-        s.bcp_changes.push(BcpChange {
-            bcp,
-            wait_factor: Some(f),
+        }),
+        (&a.bcp_wait_factor, "FACTOR", |v| BcpChange {
+            wait_factor: Some(v),
             ..BcpChange::default()
-        });
-    }
-    for x in &a.bcp_fee {
-        let (bcp, usd) = crate::parse_assignment(x, "USD")?;
-        s.bcp_changes.push(BcpChange {
-            bcp,
-            fee_usd: Some(usd),
+        }),
+        (&a.bcp_fee, "USD", |v| BcpChange {
+            fee_usd: Some(v),
             ..BcpChange::default()
-        });
+        }),
+    ];
+    for (flags, what, make) in changes {
+        for x in flags {
+            let (bcp, v) = crate::parse_assignment(x, what)?;
+            s.bcp_changes.push(BcpChange { bcp, ..make(v) });
+        }
     }
     Ok(s)
 }
@@ -193,24 +189,12 @@ pub fn impact(dir: &Path, a: ImpactArgs) -> Result<(), Failure> {
         ..template.clone()
     })
     .map_err(bad_input)?;
-    let mapping = match (a.mapping, a.distance_elasticity) {
-        (MappingArg::AdValorem, None) => Mapping::AdValorem,
-        (MappingArg::AdValorem, Some(_)) => {
-            return Err(bad_input(
-                "--distance-elasticity goes with --mapping distance-elasticity".into(),
-            ))
-        }
-        (MappingArg::DistanceElasticity, Some(e)) => {
-            Mapping::DistanceElasticity(DistanceElasticity {
-                elasticity: e,
-                std_error: None,
-                source: "given on the command line (--distance-elasticity)".into(),
-            })
-        }
-        (MappingArg::DistanceElasticity, None) => {
-            Mapping::DistanceElasticity(fitted_distance_elasticity().map_err(impact_failure)?)
-        }
-    };
+    let mapping = Mapping::choose(
+        a.mapping == MappingArg::DistanceElasticity,
+        a.distance_elasticity,
+        "on the command line (--distance-elasticity)",
+    )
+    .map_err(impact_failure)?;
     let spec = ImpactSpec {
         scenario,
         template,
