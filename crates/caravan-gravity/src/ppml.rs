@@ -35,6 +35,9 @@ pub struct PpmlOptions {
     /// method of Correia, Guimaraes and Zylkin 2021).
     pub separation_relu: bool,
     pub relu_max_iter: usize,
+    /// Most sweeps of one projection in the ReLU check (ten times that in all), beyond which
+    /// the check stops and says so.
+    pub relu_max_sweeps: usize,
     pub vcov: VcovSpec,
     /// Also recover the fixed-effect coefficients (one more projection).
     pub fixed_effects: bool,
@@ -51,6 +54,7 @@ impl Default for PpmlOptions {
             separation_fe: true,
             separation_relu: true,
             relu_max_iter: 1000,
+            relu_max_sweeps: 1_000,
             vcov: VcovSpec::Hetero,
             fixed_effects: false,
         }
@@ -406,10 +410,9 @@ fn prepare(table: &Table, formula: &Formula, opts: &PpmlOptions) -> Result<Prepa
             .iter()
             .map(|c| rows.iter().map(|&i| c[i]).collect())
             .collect();
-        let (sep, iters, ok) = relu_separation(&sub_y, &sub_x, &sub_f, opts);
-        if !ok {
-            relu_note =
-                format!("; the ReLU check stopped after {iters} iterations without a certificate");
+        let (sep, note) = relu_separation(&sub_y, &sub_x, &sub_f, opts);
+        if let Some(note) = note {
+            relu_note = note;
         }
         let mut any = false;
         for (j, &s) in sep.iter().enumerate() {
@@ -492,7 +495,7 @@ fn relu_separation(
     x: &[Vec<f64>],
     factors: &[Factor],
     opts: &PpmlOptions,
-) -> (Vec<bool>, usize, bool) {
+) -> (Vec<bool>, Option<String>) {
     // Weight that pins the fit to zero where y > 0, and the size below which a fitted value
     // counts as zero. A separated observation keeps a fit of order one (its target starts at
     // 1 and a separating direction reproduces it); the others decay towards zero. A value
@@ -507,15 +510,33 @@ fn relu_separation(
         .map(|&v| if v > 0.0 { HEAVY } else { 1.0 })
         .collect();
     let dm = Demeaner::new(factors, &w);
+    // The heavy weights make the projections slow to converge where a fixed-effect group mixes
+    // positive and zero outcomes (the 316k-flow penppml panel: tens of minutes); past a budget
+    // of sweeps the check stops and says so, and the IRLS is left to show any separation it
+    // missed by not converging.
     let dopts = DemeanOptions {
         tol: 1e-9,
-        ..opts.demean
+        max_iter: opts.relu_max_sweeps,
+    };
+    let mut budget = opts.relu_max_sweeps.saturating_mul(10);
+    let stop = |what: &str, sweeps: usize| {
+        Some(format!(
+            "; the ReLU check stopped without a certificate: {what} after {sweeps} sweeps of the projections (budget `relu_max_sweeps` = {} per projection, ten times that in all)",
+            opts.relu_max_sweeps
+        ))
     };
     let mut xt = Vec::with_capacity(k);
     let mut buf = Vec::new();
     for c in x {
         let mut a = Vec::new();
-        dm.demean(c, &mut a, dopts, &mut buf);
+        let (sw, ok) = dm.demean(c, &mut a, dopts, &mut buf);
+        if !ok {
+            return (
+                vec![false; n],
+                stop("a regressor's projection did not converge", sw),
+            );
+        }
+        budget = budget.saturating_sub(sw);
         xt.push(buf.clone());
     }
     let mut gram = vec![0.0; k * k];
@@ -530,7 +551,17 @@ fn relu_separation(
     let mut alpha = Vec::new();
     let mut ut = Vec::new();
     for iter in 1..=opts.relu_max_iter {
-        dm.demean(&u, &mut alpha, dopts, &mut ut);
+        let (sw, ok) = dm.demean(&u, &mut alpha, dopts, &mut ut);
+        budget = budget.saturating_sub(sw);
+        if !ok || budget == 0 {
+            return (
+                vec![false; n],
+                stop(
+                    &format!("iteration {iter}"),
+                    opts.relu_max_sweeps * 10 - budget,
+                ),
+            );
+        }
         let rhs: Vec<f64> = (0..k)
             .map(|a| (0..n).map(|i| w[i] * xt[a][i] * ut[i]).sum())
             .collect();
@@ -553,13 +584,19 @@ fn relu_separation(
             fitted[i] = f;
         }
         if all_nonneg {
-            return (fitted.iter().map(|&f| f > 0.0).collect(), iter, true);
+            return (fitted.iter().map(|&f| f > 0.0).collect(), None);
         }
         for i in 0..n {
             u[i] = fitted[i].max(0.0);
         }
     }
-    (vec![false; n], opts.relu_max_iter, false)
+    (
+        vec![false; n],
+        Some(format!(
+            "; the ReLU check stopped after {} iterations without a certificate",
+            opts.relu_max_iter
+        )),
+    )
 }
 
 enum FitError {
@@ -599,6 +636,60 @@ fn weighted_gram(xt: &[Vec<f64>], w: &[f64]) -> Vec<f64> {
     g
 }
 
+/// Demeans every regressor (into `xt`) and the working outcome `z` (into `zt`), warm-started
+/// from `alphas` (k regressors, then z), on up to as many threads as there are cores when the
+/// data is large enough to pay for them. Returns the sweeps done.
+fn demean_columns(
+    dm: &Demeaner,
+    x: &[Vec<f64>],
+    z: &[f64],
+    alphas: &mut [Vec<f64>],
+    xt: &mut [Vec<f64>],
+    zt: &mut Vec<f64>,
+    dopts: DemeanOptions,
+) -> usize {
+    let mut tasks: Vec<(&[f64], &mut Vec<f64>, &mut Vec<f64>)> = x
+        .iter()
+        .map(|c| c.as_slice())
+        .chain(std::iter::once(z))
+        .zip(alphas.iter_mut())
+        .zip(xt.iter_mut().chain(std::iter::once(zt)))
+        .map(|((v, a), o)| (v, a, o))
+        .collect();
+    let cols = tasks.len();
+    let threads = if z.len() * cols >= 20_000 {
+        std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(cols)
+    } else {
+        1
+    };
+    if threads <= 1 {
+        return tasks
+            .iter_mut()
+            .map(|(v, a, o)| dm.demean(v, a, dopts, o).0)
+            .sum();
+    }
+    let per = cols.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tasks
+            .chunks_mut(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter_mut()
+                        .map(|(v, a, o)| dm.demean(v, a, dopts, o).0)
+                        .sum::<usize>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
+    })
+}
+
 fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
     let n = p.y.len();
     let k = p.x.len();
@@ -615,6 +706,11 @@ fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
     let mut converged = false;
     let mut iterations = 0;
     let mut z = vec![0.0; n];
+    // The projections of the first IRLS steps need not be exact: their tolerance starts loose
+    // and tightens with the deviance change to `opts.demean.tol`, which the last step always
+    // uses (as ppmlhdfe does), so the answer is that of exact projections throughout.
+    let strict = opts.demean.tol;
+    let mut itol = strict.max(1e-5);
     for iter in 1..=opts.max_iter {
         iterations = iter;
         for i in 0..n {
@@ -622,12 +718,11 @@ fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
         }
         let w = &mu;
         let dm = Demeaner::new(&p.factors, w);
-        let (s, _) = dm.demean(&z, &mut alphas[k], opts.demean, &mut zt);
-        sweeps += s;
-        for j in 0..k {
-            let (s, _) = dm.demean(&p.x[j], &mut alphas[j], opts.demean, &mut xt[j]);
-            sweeps += s;
-        }
+        let dopts = DemeanOptions {
+            tol: itol,
+            ..opts.demean
+        };
+        sweeps += demean_columns(&dm, &p.x, &z, &mut alphas, &mut xt, &mut zt, dopts);
         let gram = weighted_gram(&xt, w);
         if iter == 1 {
             check_collinear(p, &xt, w, &gram)?;
@@ -675,8 +770,14 @@ fn fit(p: &Prepared, opts: &PpmlOptions) -> Result<Estimate, FitError> {
         mu = mu_new;
         dev = dev_new;
         if ddev < opts.dev_tol && dbeta < opts.coef_tol && iter > 1 {
-            converged = true;
-            break;
+            if itol <= strict {
+                converged = true;
+                break;
+            }
+            // Converged on inexact projections: one more step with exact ones.
+            itol = strict;
+        } else {
+            itol = strict.max(itol.min(0.1 * ddev));
         }
     }
     if !converged {

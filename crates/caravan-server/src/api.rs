@@ -67,7 +67,7 @@ fn timeout_error(what: &str, limit: std::time::Duration) -> ApiError {
 /// limit, which covers the wait for a worker too (that is what the client experiences). The
 /// pool permit moves into the blocking task, so it is held until the work really ends; when
 /// the limit passes the token is cancelled and a route search stops within milliseconds.
-async fn pooled<T: Send + 'static>(
+pub(crate) async fn pooled<T: Send + 'static>(
     s: &AppState,
     what: &'static str,
     f: impl FnOnce(&CancelToken) -> Result<T, ApiError> + Send + 'static,

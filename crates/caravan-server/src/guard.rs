@@ -106,8 +106,10 @@ fn is_write(method: &Method, path: &str) -> bool {
 
 /// Paths whose handlers compute (searches, routes, landed costs): the rate limit applies.
 pub fn is_expensive(path: &str) -> bool {
-    matches!(path, "/v1/route" | "/v1/cost" | "/v1/places" | "/v1/hs")
-        || path.starts_with("/v1/places/")
+    matches!(
+        path,
+        "/v1/route" | "/v1/cost" | "/v1/places" | "/v1/hs" | "/v1/impact"
+    ) || path.starts_with("/v1/places/")
 }
 
 /// Compares two byte strings in time that depends only on their lengths.

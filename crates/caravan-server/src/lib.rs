@@ -7,6 +7,7 @@ pub mod edge;
 mod error;
 mod gravity;
 pub mod guard;
+mod impact;
 mod openapi;
 mod serve;
 mod store;
@@ -122,6 +123,7 @@ pub fn app(
             axum::routing::post(gravity::estimate),
         )
         .route("/v1/gravity/ge", axum::routing::post(gravity::ge))
+        .route("/v1/impact", axum::routing::post(impact::impact))
         .route("/v1/places", get(api::places_search))
         .route("/v1/places/{id}", get(api::place_get))
         .route("/v1/bcps", get(api::bcps_list))

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use crate::edge::*;
-use crate::{api, gravity};
+use crate::{api, gravity, impact};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,7 @@ use crate::{api, gravity};
         api::hs_search,
         gravity::estimate,
         gravity::ge,
+        impact::impact,
         api::places_search,
         api::place_get,
         api::bcps_list,
@@ -37,7 +38,7 @@ use crate::{api, gravity};
     tags(
         (name = "route", description = "Plan routes"),
         (name = "cost", description = "Landed cost: duties, taxes, fees and freight, with sources"),
-        (name = "gravity", description = "Structural gravity: PPML-HDFE estimates and GE trade counterfactuals"),
+        (name = "gravity", description = "Structural gravity: PPML-HDFE estimates and GE trade counterfactuals; trade impact of network scenarios"),
         (name = "places", description = "Find origins and destinations"),
         (name = "bcps", description = "Border crossing points"),
         (name = "scenarios", description = "Saved overlays: closed crossings, changed waits and fees"),
@@ -172,6 +173,26 @@ fn constrain(doc: &mut Value) {
             "ScenarioIn",
             "bcp_changes",
             json!({"maxItems": MAX_LIST_ITEMS}),
+        ),
+        (
+            "ImpactRequest",
+            "countries",
+            json!({"minItems": 2, "maxItems": crate::impact::MAX_COUNTRIES,
+                   "items": {"type": "string", "maxLength": MAX_ID_CHARS}}),
+        ),
+        ("ImpactRequest", "centres", range(1.0, 5.0)),
+        ("ImpactRequest", "sigma", json!({"exclusiveMinimum": 1})),
+        (
+            "ImpactRequest",
+            "cargo_tonnes",
+            range(MIN_CARGO_TONNES, MAX_CARGO_TONNES),
+        ),
+        ("ImpactRequest", "cargo_value_usd", range(0.0, MAX_AMOUNT)),
+        ("ImpactRequest", "vot_day_share", range(0.0, 1.0)),
+        (
+            "ImpactRequest",
+            "distance_elasticity",
+            json!({"exclusiveMaximum": 0}),
         ),
         ("BcpChange", "bcp", text(MAX_ID_CHARS)),
         ("BcpChange", "wait_hours", range(0.0, MAX_WAIT_HOURS)),

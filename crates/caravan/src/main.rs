@@ -2,6 +2,7 @@
 
 mod cost;
 mod gravity;
+mod impact;
 mod matrix;
 mod output;
 
@@ -70,6 +71,9 @@ enum Command {
     /// Compile the network into one binary file (the contraction hierarchy, keyed by the
     /// data's checksum) that `matrix`, `reach` and `serve` load instead of rebuilding it.
     Build(matrix::BuildArgs),
+    /// Trade impact of a network scenario: transport costs between economic centres ->
+    /// trade costs -> structural-gravity GE (exports, imports, real GDP per country).
+    Impact(Box<impact::ImpactArgs>),
     /// Start the HTTP API and the web map.
     Serve(ServeArgs),
     /// Load and validate the data directory, and print what it holds.
@@ -492,6 +496,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Build(args) => matrix::build(&dir, args),
         Command::Cost(args) => cost::cost(&dir, *args),
         Command::Gravity { command } => gravity::run(command),
+        Command::Impact(args) => impact::impact(&dir, *args),
         Command::Hs { command } => cost::hs(&dir, command),
         Command::Places {
             command:

@@ -1,0 +1,217 @@
+//! `caravan impact` through the real binary: a closed crossing on the shipped network and the
+//! shipped baseline (cut to a few countries), the zero scenario, and bad input.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn caravan() -> Command {
+    Command::cargo_bin("caravan").unwrap()
+}
+
+const FEW: &str = "CHN,IND,IRN,TUR,DEU,USA";
+
+fn json(args: &[&str]) -> Value {
+    let out = caravan()
+        .args(["impact", "--countries", FEW, "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn country<'a>(v: &'a Value, c: &str) -> &'a Value {
+    v["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["country"] == c)
+        .unwrap()
+}
+
+#[test]
+fn closing_bazargan_cuts_iran_turkey_trade_from_a_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("close.toml");
+    std::fs::write(
+        &file,
+        "name = \"Bazargan closed\"\nclose_bcps = [\"bazargan-gurbulak\"]\n",
+    )
+    .unwrap();
+    let v = json(&["--scenario", file.to_str().unwrap()]);
+    assert_eq!(v["scenario"]["close_bcps"][0], "bazargan-gurbulak");
+    assert!(v["changed_pairs"].as_u64().unwrap() >= 2);
+    let irn_tur = v["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["exporter"] == "IRN" && p["importer"] == "TUR")
+        .unwrap();
+    assert_eq!(irn_tur["status"], "changed");
+    assert!(irn_tur["trade_cost_pct"].as_f64().unwrap() > 0.0);
+    assert!(country(&v, "IRN")["exports_pct"].as_f64().unwrap() < 0.0);
+    assert!(country(&v, "TUR")["real_gdp_pct"].as_f64().unwrap() < 0.0);
+    assert_eq!(
+        v["coverage"]["not_routed_countries"],
+        serde_json::json!(["DEU", "USA"])
+    );
+    let assumptions = v["assumptions"].as_array().unwrap();
+    assert!(assumptions
+        .iter()
+        .any(|a| a.as_str().unwrap().contains("Hummels")));
+    // The table names the changed pairs and lists the assumptions.
+    let out = caravan()
+        .args([
+            "impact",
+            "--countries",
+            FEW,
+            "--close-bcp",
+            "bazargan-gurbulak",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("IRN  TUR"), "{text}");
+    assert!(text.contains("Assumptions:"), "{text}");
+}
+
+#[test]
+fn the_zero_scenario_changes_nothing() {
+    let v = json(&[]);
+    assert_eq!(v["changed_pairs"], 0);
+    for c in v["countries"].as_array().unwrap() {
+        for k in ["exports_pct", "imports_pct", "real_gdp_pct"] {
+            assert!(c[k].as_f64().unwrap().abs() < 1e-9, "{c}");
+        }
+    }
+}
+
+#[test]
+fn bad_input_exits_2_naming_what_is_wrong() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--close-bcp", "no-such-post"], "no-such-post"),
+        (&["--reference", "ATL"], "ATL"),
+        (&["--countries", "CHN,XYZ"], "XYZ"),
+        (&["--sigma", "0.5"], "sigma"),
+        (&["--centres", "9"], "centres"),
+        (
+            &[
+                "--mapping",
+                "distance-elasticity",
+                "--distance-elasticity",
+                "0.8",
+            ],
+            "negative",
+        ),
+        (&["--year", "2006"], "--baseline"),
+    ];
+    for (args, needle) in cases {
+        let out = caravan().arg("impact").args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.csv");
+    std::fs::write(
+        &file,
+        "exporter,importer,trade\nCHN,CHN,10\nCHN,IND,x\nIND,IND,5\n",
+    )
+    .unwrap();
+    let out = caravan()
+        .args([
+            "impact",
+            "--reference",
+            "CHN",
+            "--baseline",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3") && err.contains("trade"), "{err}");
+}
+
+#[test]
+fn impact_over_http_matches_its_schema() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as StdCommand, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_caravan"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("s.sqlite"))
+        .env("CARAVAN_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("caravan listening on ")
+        .unwrap()
+        .to_owned();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let post = |body: Value| -> (u16, Value) {
+        let mut r = agent
+            .post(&format!("{base}/v1/impact"))
+            .send_json(&body)
+            .unwrap();
+        let text = r.body_mut().read_to_string().unwrap();
+        (r.status().as_u16(), serde_json::from_str(&text).unwrap())
+    };
+    let countries: Vec<&str> = FEW.split(',').collect();
+    let (status, v) = post(serde_json::json!({
+        "scenario": {"close_bcps": ["bazargan-gurbulak"]},
+        "countries": countries,
+    }));
+    assert_eq!(status, 200, "{v}");
+    assert!(v["changed_pairs"].as_u64().unwrap() >= 2);
+    let (status, err) = post(serde_json::json!({
+        "scenario": {"close_bcps": ["nowhere"]}, "countries": countries,
+    }));
+    assert_eq!(status, 400, "{err}");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nowhere"));
+    let (status, err) =
+        post(serde_json::json!({"scenario": {}, "countries": countries, "sigma": 0.5}));
+    assert_eq!(status, 400, "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("sigma"));
+    let (status, err) = post(serde_json::json!({"scenario": {}, "countries": ["CHN"]}));
+    assert_eq!(status, 400, "{err}");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("countries"));
+    let mut r = agent.get(&format!("{base}/openapi.json")).call().unwrap();
+    let doc: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    assert!(doc["paths"]["/v1/impact"]["post"].is_object());
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#/components/schemas/ImpactReport",
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
