@@ -1,6 +1,8 @@
 //! Transport time and cost between places, base or scenario: the one boundary between the
-//! impact model and the router. Today it asks `Router::route` once per pair (on a few threads);
-//! a many-to-many matrix engine can replace the body without changing the signature.
+//! impact model and the router. A many-to-many matrix on the contraction hierarchy says which
+//! pairs have a route at all (most unreachable pairs cost A* a search of the whole graph);
+//! only the reachable ones are then routed singly, on the same cached metric, for the
+//! crossings they use.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -56,6 +58,18 @@ pub fn pair_costs_cancellable(
     cancel: &CancelToken,
 ) -> Result<Vec<Option<PairCost>>, ImpactError> {
     let n = origins.len() * destinations.len();
+    let matrix = router
+        .matrix(&caravan_route::MatrixRequest {
+            sources: origins.to_vec(),
+            targets: destinations.to_vec(),
+            pairs: None,
+            options: caravan_route::MatrixOptions::from_route(&RouteRequest {
+                scenario: scenario.clone(),
+                ..template.clone()
+            }),
+        })
+        .map_err(ImpactError::Route)?;
+    let reachable: Vec<bool> = matrix.cells.iter().map(|c| c.reachable).collect();
     let next = AtomicUsize::new(0);
     let out: Mutex<Vec<Option<PairCost>>> = Mutex::new(vec![None; n]);
     let failure: Mutex<Option<RouteError>> = Mutex::new(None);
@@ -71,6 +85,9 @@ pub fn pair_costs_cancellable(
                 }
                 if failure.lock().map_or(true, |f| f.is_some()) {
                     break;
+                }
+                if !reachable[k] {
+                    continue;
                 }
                 let (o, d) = (k / destinations.len(), k % destinations.len());
                 let req = RouteRequest {

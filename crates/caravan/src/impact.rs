@@ -203,7 +203,8 @@ pub fn impact(dir: &Path, a: ImpactArgs) -> Result<(), Failure> {
         sigma: a.sigma,
         reference: a.reference.clone(),
     };
-    let router = Router::new(crate::load(dir)?);
+    let router = Router::new(crate::load(dir)?).with_engine(caravan_route::Engine::Hierarchy);
+    crate::matrix::ensure_compiled(dir, &router)?;
     let r = caravan_impact::run(&router, &baseline, &spec).map_err(impact_failure)?;
     match a.format {
         ImpactFormat::Json => {
