@@ -1,5 +1,5 @@
 //! Exports the state graph under one request's weights, picks 1,000 random node pairs (fixed
-//! seed) and times Caravan's A* and Dijkstra on them, so that `benches/scipy_compare.py` can
+//! seed) and times Caravan's A* and Dijkstra on them, so that `benches/peer_compare.py` can
 //! run the very same queries through `scipy.sparse.csgraph.dijkstra` and compare.
 //!
 //! It also builds the contraction hierarchy and times, on the same pairs and metric, its
