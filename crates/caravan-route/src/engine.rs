@@ -111,7 +111,7 @@ impl Router {
         }
         if let Some(h) = self.hierarchy.get() {
             // The request's own constraints may be customized in full; the variations tried
-            // for alternatives and diagnosis only reuse or patch a metric, else A* runs.
+            // for alternatives and diagnosis only reuse a cached metric, else A* runs.
             let allow_full =
                 self.engine == Engine::Hierarchy && std::ptr::eq(constraints, &p.constraints);
             if let Some(found) =
@@ -150,6 +150,10 @@ impl Router {
         let key = hierarchy::metric_key(&p.pricing, constraints);
         let (_, metric) = match h.cached(key) {
             Some(m) => m,
+            // The variations tried for alternatives and diagnosis stay out of the cache: dozens
+            // of them would evict the metrics that requests share, and A* answers each in
+            // milliseconds.
+            None if !allow_full => return None,
             None => {
                 let w = hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, constraints);
                 let (w, m, source) = h.metric(key, w, allow_full)?;

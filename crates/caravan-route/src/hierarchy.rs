@@ -17,7 +17,7 @@ use crate::costing::{Constraints, Pricing};
 use crate::graph::{ArcKind, Graph};
 
 /// Customized metrics kept (each holds ~24 bytes per hierarchy edge plus 8 per arc).
-const CACHE_SIZE: usize = 6;
+const CACHE_SIZE: usize = 8;
 /// Up to this share of changed arcs, re-customizing a cached metric beats starting over.
 const PARTIAL_SHARE: f64 = 0.01;
 

@@ -100,7 +100,7 @@ fn hierarchy_routes_equal_astar() {
             _ => vec![Layer::Rail],
         };
         for criterion in criteria {
-            for _ in 0..10 {
+            for _ in 0..6 {
                 let req = RouteRequest {
                     from: Location::Place(cities[rng.next(cities.len())].clone()),
                     to: Location::Place(cities[rng.next(cities.len())].clone()),
@@ -128,7 +128,7 @@ fn hierarchy_routes_equal_astar() {
             }
         }
     }
-    assert!(compared >= 120, "only {compared} routes compared");
+    assert!(compared >= 70, "only {compared} routes compared");
 }
 
 #[test]

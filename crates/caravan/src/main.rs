@@ -225,6 +225,12 @@ pub(crate) struct RequestOptions {
     carbon_price: Option<f64>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ServeEngine {
+    Hierarchy,
+    Astar,
+}
+
 #[derive(Args)]
 struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed on start).
@@ -266,6 +272,11 @@ struct ServeArgs {
     /// connection) and, separately, its body.
     #[arg(long, default_value_t = 5, value_name = "SECONDS")]
     client_timeout_s: u64,
+    /// What answers routes: `hierarchy` (customize the contraction hierarchy for each new
+    /// metric, cache it; A* until the hierarchy is loaded) or `astar` (A* only, no hierarchy
+    /// in memory; matrices still build it on first use).
+    #[arg(long, value_enum, default_value_t = ServeEngine::Hierarchy)]
+    engine: ServeEngine,
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, default_value_t = 2, value_name = "SECONDS")]
     shutdown_grace_s: u64,
@@ -292,7 +303,11 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
     let db = a.db.unwrap_or_else(default_db);
     let store = caravan_server::ScenarioStore::open(&db)
         .with_context(|| format!("opening the scenario database {}", db.display()))?;
-    let router = Router::new(load(dir)?).with_engine(caravan_route::Engine::Hierarchy);
+    let route_engine = match a.engine {
+        ServeEngine::Hierarchy => caravan_route::Engine::Hierarchy,
+        ServeEngine::Astar => caravan_route::Engine::AStar,
+    };
+    let router = Router::new(load(dir)?).with_engine(route_engine);
     let config = caravan_server::ServerConfig {
         route_timeout: std::time::Duration::from_millis(a.route_timeout_ms.max(1)),
         max_body_bytes: a.max_body_kib.max(1) * 1024,
@@ -334,7 +349,7 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
     };
     let engine = std::sync::Arc::new(cost::load_engine(dir, None, "")?);
     let router = std::sync::Arc::new(router);
-    {
+    if a.engine == ServeEngine::Hierarchy {
         // The hierarchy comes from the compiled file (or is built) off the main thread: the
         // server answers at once, by A* until the hierarchy is in place.
         let (router, dir) = (router.clone(), dir.to_path_buf());
