@@ -19,6 +19,8 @@ const MAX_LIST_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub enum MatrixFormat {
     Csv,
     Json,
+    /// Long form as CSV, one row group; needs --out.
+    Parquet,
 }
 
 #[derive(Args)]
@@ -39,7 +41,8 @@ pub struct MatrixArgs {
     metric: Vec<String>,
     #[command(flatten)]
     options: RequestOptions,
-    /// csv (long form: from,to,<metrics>,reachable; one row per pair) or json.
+    /// csv (long form: from,to,<metrics>,reachable; one row per pair), json, or parquet (the
+    /// CSV's columns, typed; needs --out).
     #[arg(long, value_enum, default_value_t = MatrixFormat::Csv)]
     format: MatrixFormat,
     /// Write here instead of standard output.
@@ -298,6 +301,9 @@ fn check_metrics(metrics: &[String]) -> Result<(), Failure> {
 
 pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
     check_metrics(&a.metric)?;
+    if a.format == MatrixFormat::Parquet && a.out.is_none() {
+        return Err(bad_input("--format parquet needs --out FILE".into()));
+    }
     let options = request_options(&a.options)?;
     let (sources, targets, pairs) = match &a.pairs {
         Some(p) => {
@@ -340,9 +346,15 @@ pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
     for w in &resp.warnings {
         eprintln!("warning: {w}");
     }
+    if a.format == MatrixFormat::Parquet {
+        let path = a.out.as_deref().unwrap_or(Path::new("matrix.parquet"));
+        return matrix_parquet(&resp, &a.metric, path)
+            .with_context(|| format!("writing {}", path.display()))
+            .map_err(Failure::from);
+    }
     let text = match a.format {
         MatrixFormat::Json => serde_json::to_string_pretty(&resp).context("writing JSON")?,
-        MatrixFormat::Csv => matrix_csv(&resp, &a.metric),
+        _ => matrix_csv(&resp, &a.metric),
     };
     match &a.out {
         Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
@@ -363,6 +375,79 @@ fn route_failure(e: caravan_route::RouteError) -> Failure {
     }
 }
 
+/// A cell's value for a metric name (checked by `check_metrics`).
+fn metric_value(c: &caravan_route::MatrixCell, m: &str) -> Option<f64> {
+    match m {
+        "hours" => c.hours,
+        "usd" => c.cost_usd,
+        "km" => c.distance_km,
+        "co2e" => c.co2e_kg,
+        "generalized" => c.generalized_usd,
+        _ => c.objective,
+    }
+}
+
+/// The CSV's columns as a Parquet file: `from`, `to` (UTF-8), one optional DOUBLE per metric
+/// (null when unreachable), `reachable` (BOOLEAN).
+fn matrix_parquet(resp: &MatrixResponse, metrics: &[String], path: &Path) -> anyhow::Result<()> {
+    use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+
+    let mut schema = String::from(
+        "message matrix { REQUIRED BYTE_ARRAY from (UTF8); REQUIRED BYTE_ARRAY to (UTF8);",
+    );
+    for m in metrics {
+        schema.push_str(&format!(" OPTIONAL DOUBLE {m};"));
+    }
+    schema.push_str(" REQUIRED BOOLEAN reachable; }");
+    let schema = Arc::new(parquet::schema::parser::parse_message_type(&schema)?);
+    let file = std::fs::File::create(path)?;
+    let mut writer =
+        SerializedFileWriter::new(file, schema, Arc::new(WriterProperties::builder().build()))?;
+    let mut group = writer.next_row_group()?;
+    let text = |f: &dyn Fn(&caravan_route::MatrixCell) -> String| -> Vec<ByteArray> {
+        resp.cells
+            .iter()
+            .map(|c| ByteArray::from(f(c).as_str()))
+            .collect()
+    };
+    let mut column = 0usize;
+    while let Some(mut col) = group.next_column()? {
+        match column {
+            0 => {
+                let v = text(&|c| resp.sources[c.source].query.clone());
+                col.typed::<ByteArrayType>().write_batch(&v, None, None)?;
+            }
+            1 => {
+                let v = text(&|c| resp.targets[c.target].query.clone());
+                col.typed::<ByteArrayType>().write_batch(&v, None, None)?;
+            }
+            k if k < 2 + metrics.len() => {
+                let values: Vec<Option<f64>> = resp
+                    .cells
+                    .iter()
+                    .map(|c| metric_value(c, &metrics[k - 2]))
+                    .collect();
+                let present: Vec<f64> = values.iter().flatten().copied().collect();
+                let levels: Vec<i16> = values.iter().map(|v| v.is_some() as i16).collect();
+                col.typed::<DoubleType>()
+                    .write_batch(&present, Some(&levels), None)?;
+            }
+            _ => {
+                let v: Vec<bool> = resp.cells.iter().map(|c| c.reachable).collect();
+                col.typed::<BoolType>().write_batch(&v, None, None)?;
+            }
+        }
+        col.close()?;
+        column += 1;
+    }
+    group.close()?;
+    writer.close()?;
+    Ok(())
+}
+
 fn matrix_csv(resp: &MatrixResponse, metrics: &[String]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["from".to_string(), "to".to_string()];
@@ -375,14 +460,7 @@ fn matrix_csv(resp: &MatrixResponse, metrics: &[String]) -> String {
             resp.targets[c.target].query.clone(),
         ];
         for m in metrics {
-            let v = match m.as_str() {
-                "hours" => c.hours,
-                "usd" => c.cost_usd,
-                "km" => c.distance_km,
-                "co2e" => c.co2e_kg,
-                "generalized" => c.generalized_usd,
-                _ => c.objective,
-            };
+            let v = metric_value(c, m);
             row.push(v.map(|x| x.to_string()).unwrap_or_default());
         }
         row.push(c.reachable.to_string());
@@ -392,6 +470,11 @@ fn matrix_csv(resp: &MatrixResponse, metrics: &[String]) -> String {
 }
 
 pub fn reach(dir: &Path, a: ReachArgs) -> Result<(), Failure> {
+    if a.format == MatrixFormat::Parquet {
+        return Err(bad_input(
+            "reach writes csv or json (parquet is for matrices)".into(),
+        ));
+    }
     for (v, name) in [
         (a.within_hours, "--within-hours"),
         (a.within_usd, "--within-usd"),
@@ -422,6 +505,11 @@ pub fn reach(dir: &Path, a: ReachArgs) -> Result<(), Failure> {
                 "{}",
                 serde_json::to_string_pretty(&v).context("writing JSON")?
             );
+        }
+        MatrixFormat::Parquet => {
+            return Err(bad_input(
+                "reach writes csv or json (parquet is for matrices)".into(),
+            ))
         }
         MatrixFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout());

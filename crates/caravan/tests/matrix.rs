@@ -108,6 +108,62 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 #[test]
+fn parquet_holds_the_csv_rows() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::RowAccessor;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.parquet");
+    let args = [
+        "matrix",
+        "--from",
+        "Almaty,Tashkent",
+        "--to",
+        "Bishkek,Gwadar",
+        "--modes",
+        "rail",
+        "--metric",
+        "hours,km",
+    ];
+    let csv = ok_stdout(caravan().args(args));
+    ok_stdout(
+        caravan()
+            .args(args)
+            .args(["--format", "parquet", "--out"])
+            .arg(&file),
+    );
+    let reader = SerializedFileReader::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let rows: Vec<String> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|r| {
+            let r = r.unwrap();
+            let num = |i: usize| r.get_double(i).map(|x| x.to_string()).unwrap_or_default();
+            format!(
+                "{},{},{},{},{}",
+                r.get_string(0).unwrap(),
+                r.get_string(1).unwrap(),
+                num(2),
+                num(3),
+                r.get_bool(4).unwrap()
+            )
+        })
+        .collect();
+    let expected: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows, expected);
+    assert!(
+        rows.iter().any(|r| r.ends_with(",,,false")),
+        "an unreachable row: {rows:?}"
+    );
+    // Parquet needs a file to write to.
+    let out = caravan()
+        .args(args)
+        .args(["--format", "parquet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn lists_and_pairs_from_files_and_their_errors() {
     let dir = tempfile::tempdir().unwrap();
     let places = dir.path().join("places.csv");
