@@ -38,10 +38,6 @@ impl<const K: usize> Side<K> {
         }
     }
 
-    pub fn reached(&self, r: u32) -> bool {
-        self.stamp[r as usize] == self.generation
-    }
-
     /// Relaxes the upward graph from the seeds: `upward` uses lower-to-upper weights (a
     /// forward search), otherwise upper-to-lower ones (a backward search towards targets).
     /// `edge_attrs` (per edge, per direction) are summed along when given.
@@ -53,6 +49,16 @@ impl<const K: usize> Side<K> {
         upward: bool,
         edge_attrs: Option<&EdgeAttrs<K>>,
     ) {
+        self.init(cch, seeds);
+        for i in 0..self.visited.len() {
+            let x = self.visited[i];
+            self.relax_from(cch, metric, x, upward, edge_attrs);
+        }
+    }
+
+    /// Marks the seeds' ancestors (every node the search can reach), ascending in `visited`,
+    /// and sets the seeds' own weights.
+    pub fn init(&mut self, cch: &Cch, seeds: &[Seed<K>]) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamp.iter_mut().for_each(|s| *s = 0);
@@ -77,27 +83,37 @@ impl<const K: usize> Side<K> {
             }
         }
         self.visited.sort_unstable();
+    }
+
+    /// Relaxes the upward edges of `x` (whose weight is final: every lower neighbour that can
+    /// improve it has been relaxed).
+    #[inline]
+    pub fn relax_from(
+        &mut self,
+        cch: &Cch,
+        metric: &Metric,
+        x: u32,
+        upward: bool,
+        edge_attrs: Option<&EdgeAttrs<K>>,
+    ) {
+        let d = self.dist[x as usize];
+        if d == f64::INFINITY {
+            return;
+        }
         let weights = if upward { &metric.up } else { &metric.down };
-        for i in 0..self.visited.len() {
-            let x = self.visited[i];
-            let d = self.dist[x as usize];
-            if d == f64::INFINITY {
-                continue;
-            }
-            for e in cch.up_range(x) {
-                let h = cch.up_head[e] as usize;
-                let nd = d + weights[e];
-                if nd < self.dist[h] {
-                    self.dist[h] = nd;
-                    self.parent[h] = e as u32;
-                    if let Some(ea) = edge_attrs {
-                        let add = if upward { &ea.up[e] } else { &ea.down[e] };
-                        let mut a = self.attrs[x as usize];
-                        for k in 0..K {
-                            a[k] += add[k];
-                        }
-                        self.attrs[h] = a;
+        for e in cch.up_range(x) {
+            let h = cch.up_head[e] as usize;
+            let nd = d + weights[e];
+            if nd < self.dist[h] {
+                self.dist[h] = nd;
+                self.parent[h] = e as u32;
+                if let Some(ea) = edge_attrs {
+                    let add = if upward { &ea.up[e] } else { &ea.down[e] };
+                    let mut a = self.attrs[x as usize];
+                    for k in 0..K {
+                        a[k] += add[k];
                     }
+                    self.attrs[h] = a;
                 }
             }
         }
@@ -145,15 +161,44 @@ impl Query {
                 })
                 .collect()
         };
-        self.fwd.run(cch, metric, &seeds(sources), true, None);
-        self.bwd.run(cch, metric, &seeds(targets), false, None);
+        self.fwd.init(cch, &seeds(sources));
+        self.bwd.init(cch, &seeds(targets));
+        // Both ancestor sets, merged in ascending rank: a node's weight is final when it is
+        // reached, so the best meeting so far prunes every relaxation that cannot beat it
+        // (weights are never negative) — most of the work near the top of the tree.
         let mut best = (f64::INFINITY, NONE);
-        for &x in &self.fwd.visited {
-            if self.bwd.reached(x) {
+        let (mut i, mut j) = (0usize, 0usize);
+        let (nf, nb) = (self.fwd.visited.len(), self.bwd.visited.len());
+        while i < nf || j < nb {
+            let xf = if i < nf {
+                self.fwd.visited[i]
+            } else {
+                u32::MAX
+            };
+            let xb = if j < nb {
+                self.bwd.visited[j]
+            } else {
+                u32::MAX
+            };
+            let x = xf.min(xb);
+            let (in_f, in_b) = (xf == x, xb == x);
+            if in_f && in_b {
                 let d = self.fwd.dist[x as usize] + self.bwd.dist[x as usize];
                 if d < best.0 {
                     best = (d, x);
                 }
+            }
+            if in_f {
+                if self.fwd.dist[x as usize] < best.0 {
+                    self.fwd.relax_from(cch, metric, x, true, None);
+                }
+                i += 1;
+            }
+            if in_b {
+                if self.bwd.dist[x as usize] < best.0 {
+                    self.bwd.relax_from(cch, metric, x, false, None);
+                }
+                j += 1;
             }
         }
         let (weight, meet) = best;
