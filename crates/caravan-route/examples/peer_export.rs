@@ -16,7 +16,7 @@ use caravan_net::{Layer, Network};
 use caravan_route::{Criterion, Location, RouteRequest, Router};
 use rand::{Rng, SeedableRng};
 
-fn rayon_threads() -> usize {
+fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
@@ -177,7 +177,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "recustomize_source": format!("{source:?}"),
         "cch_query_us": {"median": cch_times[cch_times.len() / 2], "p99": cch_times[cch_times.len() * 99 / 100]},
         "matrix": matrix_ms,
-        "threads": rayon_threads(),
+        "threads": available_cores(),
     });
     std::fs::write(
         out.join("caravan.json"),

@@ -82,9 +82,9 @@ impl Router {
             .get()
             .ok_or_else(|| RouteError::Hierarchy("not built".into()))?;
         let key = hierarchy::metric_key(&p.pricing, &p.constraints);
-        let weights = hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, &p.constraints);
+        let weights = || hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, &p.constraints);
         h.metric(key, weights, true)
-            .map(|(_, _, s)| s)
+            .map(|(_, s)| s)
             .ok_or_else(|| RouteError::Hierarchy("no metric".into()))
     }
 
@@ -148,19 +148,9 @@ impl Router {
         allow_full: bool,
     ) -> Option<Option<Found>> {
         let key = hierarchy::metric_key(&p.pricing, constraints);
-        let (_, metric) = match h.cached(key) {
-            Some(m) => m,
-            // The variations tried for alternatives and diagnosis stay out of the cache: dozens
-            // of them would evict the metrics that requests share, and A* answers each in
-            // milliseconds.
-            None if !allow_full => return None,
-            None => {
-                let w = hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, constraints);
-                let (w, m, source) = h.metric(key, w, allow_full)?;
-                tracing::debug!(?source, "hierarchy metric");
-                (w, m)
-            }
-        };
+        let weights = || hierarchy::arc_weights(&self.net, &self.graph, &p.pricing, constraints);
+        let (metric, source) = h.metric(key, weights, allow_full)?;
+        tracing::debug!(?source, "hierarchy metric");
         let s: Vec<(u32, f64)> = sources.iter().map(|e| (e.node, e.weight)).collect();
         let t: Vec<(u32, f64)> = sinks.iter().map(|e| (e.node, e.weight)).collect();
         let path = h.with_query(|q| q.path(&h.cch, &metric, &s, &t));
@@ -245,20 +235,11 @@ impl Router {
         let opts = self.options(req)?;
         let h = self.hierarchy_ref()?;
         let key = hierarchy::metric_key(&opts.pricing, &opts.constraints);
-        let metric = match h.cached(key) {
-            Some((_, m)) => m,
-            None => {
-                let w = hierarchy::arc_weights(
-                    &self.net,
-                    &self.graph,
-                    &opts.pricing,
-                    &opts.constraints,
-                );
-                h.metric(key, w, true)
-                    .map(|(_, m, _)| m)
-                    .ok_or_else(|| RouteError::Hierarchy("no metric".into()))?
-            }
-        };
+        let weights =
+            || hierarchy::arc_weights(&self.net, &self.graph, &opts.pricing, &opts.constraints);
+        let (metric, _) = h
+            .metric(key, weights, true)
+            .ok_or_else(|| RouteError::Hierarchy("no metric".into()))?;
         Ok(
             h.with_query(|q| q.path(&h.cch, &metric, &[(from, 0.0)], &[(to, 0.0)]))
                 .map(|p| p.weight),

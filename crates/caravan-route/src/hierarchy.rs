@@ -56,27 +56,34 @@ impl Hierarchy {
     }
 
     /// The cached metric for these tables, if any (no weights are computed).
-    pub fn cached(&self, key: u64) -> Option<(Arc<Vec<f64>>, Arc<Metric>)> {
+    fn cached(&self, key: u64) -> Option<Arc<Metric>> {
         let mut cache = self.cache.lock().ok()?;
         let i = cache.iter().position(|c| c.key == key)?;
         // Most recently used last.
         let entry = cache.remove(i);
-        let out = (entry.weights.clone(), entry.metric.clone());
+        let out = entry.metric.clone();
         cache.push(entry);
         Some(out)
     }
 
-    /// The metric for these weights: cached, re-customized from a close cached one, or
-    /// customized in full when `allow_full` (else `None`, and the caller searches without it).
+    /// The metric for the tables hashed in `key`: cached (the weights are never computed), or,
+    /// when `make` is true, re-customized from a close cached one or customized in full from
+    /// `weights()`. `None` when not cached and `make` is false: the variations tried for
+    /// alternatives and diagnosis stay out of the cache (dozens of them would evict the
+    /// metrics requests share, and A* answers each in milliseconds).
     pub fn metric(
         &self,
         key: u64,
-        weights: Vec<f64>,
-        allow_full: bool,
-    ) -> Option<(Arc<Vec<f64>>, Arc<Metric>, MetricSource)> {
-        if let Some((w, m)) = self.cached(key) {
-            return Some((w, m, MetricSource::Cached));
+        weights: impl FnOnce() -> Vec<f64>,
+        make: bool,
+    ) -> Option<(Arc<Metric>, MetricSource)> {
+        if let Some(m) = self.cached(key) {
+            return Some((m, MetricSource::Cached));
         }
+        if !make {
+            return None;
+        }
+        let weights = weights();
         let limit = (weights.len() as f64 * PARTIAL_SHARE) as usize;
         let close = self.cache.lock().ok().and_then(|cache| {
             cache
@@ -98,14 +105,12 @@ impl Hierarchy {
                     },
                 )
             }
-            None if allow_full => (
+            None => (
                 Metric::customize(&self.cch, &weights),
                 MetricSource::Customized,
             ),
-            None => return None,
         };
-        let weights = Arc::new(weights);
-        let metric = Arc::new(metric);
+        let (weights, metric) = (Arc::new(weights), Arc::new(metric));
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CACHE_SIZE {
                 cache.remove(0);
@@ -116,7 +121,7 @@ impl Hierarchy {
                 metric: metric.clone(),
             });
         }
-        Some((weights, metric, source))
+        Some((metric, source))
     }
 
     pub fn with_query<T>(&self, f: impl FnOnce(&mut Query) -> T) -> T {

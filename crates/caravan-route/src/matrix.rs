@@ -184,8 +184,13 @@ impl Router {
             }
             other => other,
         })?;
+        Ok(self.end_at(resolved, opts))
+    }
+
+    /// A resolved end with its seeds: the ways the network leaves or reaches it.
+    fn end_at(&self, resolved: crate::prepare::Resolved, opts: &Options) -> End {
         let mut info = MatrixEndpoint {
-            query: loc.to_string(),
+            query: resolved.endpoint.query.clone(),
             place_id: resolved.endpoint.place_id.clone(),
             name: resolved.endpoint.name.clone(),
             country: resolved.endpoint.country.clone(),
@@ -196,10 +201,10 @@ impl Router {
         let c = &opts.constraints;
         if c.avoid_countries.contains(&resolved.country) {
             info.unusable = Some(format!("in {}, which the request avoids", resolved.country));
-            return Ok(End {
+            return End {
                 info,
                 seeds: Vec::new(),
-            });
+            };
         }
         let access: Vec<Access> = self.access(&resolved, &opts.pricing, &c.class_allowed);
         if access.is_empty() {
@@ -217,7 +222,7 @@ impl Router {
                 attrs: attrs(&access[e.tag].parts),
             })
             .collect();
-        Ok(End { info, seeds })
+        End { info, seeds }
     }
 
     /// Best routes between every source and target (or the given pairs) under one set of
@@ -361,10 +366,8 @@ impl Router {
         let by_node = one_to_all(&h.cch, &metric, &edge_attrs, &origin.seeds);
         let mut out = Vec::new();
         for (i, place) in self.net.places.iter().enumerate() {
-            let loc = Location::Place(place.id.clone());
-            let Ok(end) = self.matrix_end("target", i, &loc, &opts) else {
-                continue;
-            };
+            // Places are taken by index: no name search for each of them.
+            let end = self.end_at(self.resolved_place(i, &place.id), &opts);
             let best = end
                 .seeds
                 .iter()
@@ -408,8 +411,8 @@ impl Router {
     ) -> Result<(std::sync::Arc<caravan_cch::Metric>, EdgeAttrs<ATTRS>), RouteError> {
         let h = self.hierarchy_ref()?;
         let key = hierarchy::metric_key(pricing, &opts.constraints);
-        let weights = hierarchy::arc_weights(&self.net, &self.graph, pricing, &opts.constraints);
-        let (_, metric, _) = h
+        let weights = || hierarchy::arc_weights(&self.net, &self.graph, pricing, &opts.constraints);
+        let (metric, _) = h
             .metric(key, weights, true)
             .ok_or_else(|| RouteError::Hierarchy("no metric".into()))?;
         let arc_attrs: Vec<[f64; ATTRS]> = self

@@ -360,22 +360,7 @@ impl Router {
                     ));
                 }
                 match self.places.resolve(q) {
-                    Ok(i) => {
-                        let p = &self.net.places[i];
-                        Ok(Resolved {
-                            endpoint: ResolvedEndpoint {
-                                query: q.clone(),
-                                place_id: Some(p.id.clone()),
-                                name: p.name.clone(),
-                                country: p.country.to_string(),
-                                lat: p.lat,
-                                lon: p.lon,
-                                snapped_mode: String::new(),
-                                snap_km: 0.0,
-                            },
-                            country: p.country,
-                        })
-                    }
+                    Ok(i) => Ok(self.resolved_place(i, q)),
                     Err(cands) => Err(RouteError::UnknownPlace {
                         query: q.clone(),
                         suggestions: cands
@@ -393,6 +378,24 @@ impl Router {
                     }),
                 }
             }
+        }
+    }
+
+    /// Place `i` of the network as an endpoint, asked for as `query`.
+    pub(crate) fn resolved_place(&self, i: usize, query: &str) -> Resolved {
+        let p = &self.net.places[i];
+        Resolved {
+            endpoint: ResolvedEndpoint {
+                query: query.to_owned(),
+                place_id: Some(p.id.clone()),
+                name: p.name.clone(),
+                country: p.country.to_string(),
+                lat: p.lat,
+                lon: p.lon,
+                snapped_mode: String::new(),
+                snap_km: 0.0,
+            },
+            country: p.country,
         }
     }
 

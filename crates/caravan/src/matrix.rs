@@ -115,43 +115,39 @@ pub fn ensure_compiled(dir: &Path, router: &Router) -> anyhow::Result<()> {
 }
 
 fn write_compiled(router: &Router, path: &Path) -> anyhow::Result<()> {
-    let t = Instant::now();
+    if let Err(e) = save_compiled(router, path) {
+        eprintln!("note: {e:#}; the next run builds the hierarchy again");
+    }
+    Ok(())
+}
+
+/// Compiles (building the hierarchy if needed) and saves, written beside and renamed so that a
+/// reader never sees half a file; returns the file's size.
+fn save_compiled(router: &Router, path: &Path) -> anyhow::Result<usize> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let bytes = router.compile(now);
-    tracing::info!(
-        elapsed_ms = t.elapsed().as_millis() as u64,
-        "compiled network written"
-    );
-    // Written beside and renamed, so a reader never sees half a file.
     let tmp = path.with_extension("compiled.tmp");
     let saved = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = saved {
         let _ = std::fs::remove_file(&tmp);
-        eprintln!(
-            "note: could not save {} ({e}); the next run builds the hierarchy again",
-            path.display()
-        );
+        return Err(e).with_context(|| format!("could not save {}", path.display()));
     }
-    Ok(())
+    Ok(bytes.len())
 }
 
 pub fn build(dir: &Path, a: BuildArgs) -> Result<(), Failure> {
     let router = Router::new(load(dir)?);
     let path = a.out.unwrap_or_else(|| compiled_path(dir));
     let t = Instant::now();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let bytes = router.compile(now);
+    let size = save_compiled(&router, &path)?;
     let secs = t.elapsed().as_secs_f64();
-    std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
     let (nodes, arcs, edges, height) = router.hierarchy_stats().unwrap_or_default();
     println!(
         "wrote {} ({:.1} MB): {nodes} nodes, {arcs} arcs, {edges} hierarchy edges, elimination tree height {height}, built in {secs:.1} s; network fingerprint {:016x}",
         path.display(),
-        bytes.len() as f64 / 1e6,
+        size as f64 / 1e6,
         router.graph_fingerprint()
     );
     Ok(())
