@@ -7,6 +7,7 @@ pub mod facts;
 pub mod geo;
 mod load;
 mod model;
+pub mod packed;
 pub mod places;
 pub mod table;
 mod waits;
@@ -22,9 +23,11 @@ pub use model::*;
 pub use places::{PlaceIndex, PlaceMatch};
 
 /// The whole network as loaded from a data directory.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Network {
+    #[serde(with = "packed")]
     pub nodes: Vec<Node>,
+    #[serde(with = "packed")]
     pub links: Vec<Link>,
     pub bcps: Vec<Bcp>,
     pub terminals: Vec<Terminal>,
@@ -46,6 +49,57 @@ pub mod files {
     pub const TERMINALS: &str = "curated/terminals.csv";
     pub const GAUGES: &str = "curated/rail_gauges.csv";
     pub const FACTS: &str = "validation/facts.csv";
+
+    /// Every file `Network::load_dir` reads: what a compiled network depends on.
+    pub const NETWORK_INPUTS: [&str; 10] = [
+        NODES,
+        EDGES,
+        PLACES,
+        BCPS,
+        UNLISTED_BCPS,
+        MODE_PARAMS,
+        TRANSFERS,
+        SEAPORTS,
+        TERMINALS,
+        GAUGES,
+    ];
+}
+
+/// A checksum of the network's input files (names, sizes and CRC-32 of their bytes as
+/// stored), so a compiled network can tell that the data it was built from has changed
+/// without parsing it.
+pub fn inputs_checksum(dir: &Path) -> Result<u64, DataError> {
+    use std::hash::Hasher;
+    let mut h = Fnv64::default();
+    for rel in files::NETWORK_INPUTS {
+        let path = dir.join(rel);
+        let bytes = std::fs::read(&path).map_err(|source| DataError::Io { path, source })?;
+        h.write(rel.as_bytes());
+        h.write_u64(bytes.len() as u64);
+        h.write_u32(crc32fast::hash(&bytes));
+    }
+    Ok(h.finish())
+}
+
+/// FNV-1a 64: stable across builds and platforms, unlike the standard library's hasher.
+pub struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 /// Opens a data file of `dir` for reading, decompressing `.gz` files.

@@ -53,6 +53,17 @@ impl Serialize for Country {
     }
 }
 
+impl<'de> Deserialize<'de> for Country {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if code == Country::NONE.as_str() {
+            return Ok(Country::NONE);
+        }
+        Country::parse(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a country code: {code:?}")))
+    }
+}
+
 /// The physical layer a node or link belongs to. Layers are disjoint: a node is on exactly one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,7 +103,7 @@ impl fmt::Display for Layer {
 
 /// Cost class of a line-haul link: a layer, with the Caspian split from the open sea because
 /// its ro-ro and rail ferries have their own speed, tariff and emissions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkClass {
     Road,
@@ -143,7 +154,7 @@ impl LinkClass {
 }
 
 /// A node of one layer's graph.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     pub lat: f64,
     pub lon: f64,
@@ -153,7 +164,7 @@ pub struct Node {
 }
 
 /// A two-way line-haul link between two nodes of the same layer.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     pub from: u32,
     pub to: u32,
@@ -165,7 +176,7 @@ pub struct Link {
     pub geometry: Vec<(f64, f64)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BcpStatus {
@@ -194,7 +205,7 @@ impl BcpStatus {
 }
 
 /// How a figure was obtained; shown next to every figure in the output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Basis {
@@ -238,7 +249,7 @@ impl Basis {
 }
 
 /// Direction of travel through a BCP, relative to its `country_a` / `country_b`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     AToB,
@@ -255,7 +266,7 @@ impl Direction {
 }
 
 /// A border crossing point for one mode, with per-direction clearance time and fee.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bcp {
     /// Slug shared by the road and the rail row of one named crossing.
     pub id: String,
@@ -322,7 +333,7 @@ impl Bcp {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TerminalKind {
     /// An ocean or Black Sea port: sea to road and rail.
@@ -344,7 +355,7 @@ impl TerminalKind {
 }
 
 /// A figure with where it comes from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sourced {
     pub value: f64,
     pub basis: Basis,
@@ -352,7 +363,7 @@ pub struct Sourced {
 }
 
 /// A place where modes meet and cargo is handled.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Terminal {
     pub id: String,
     pub name: String,
@@ -364,7 +375,7 @@ pub struct Terminal {
     pub handling_usd_per_t: Sourced,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PlaceKind {
@@ -389,7 +400,7 @@ impl PlaceKind {
 }
 
 /// A named location users can ask for.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     /// UN/LOCODE where one exists (e.g. `UZTAS`), else a stable generated id.
     pub id: String,
@@ -404,7 +415,7 @@ pub struct Place {
 }
 
 /// Line-haul parameters of one link class, each with its source.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClassParams {
     pub speed_kmh: Sourced,
     pub cost_usd_per_tkm: Sourced,
@@ -414,14 +425,14 @@ pub struct ClassParams {
 }
 
 /// Handling at a transfer: time, and cost per tonne.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferParams {
     pub hours: Sourced,
     pub usd_per_t: Sourced,
 }
 
 /// Every cost parameter the router uses, with sources.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Params {
     /// Indexed by `LinkClass::index`.
     pub classes: [ClassParams; LinkClass::COUNT],
@@ -450,7 +461,7 @@ impl Params {
 }
 
 /// A country's mainline rail gauge.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Gauge {
     pub country: Country,
     pub mm: u16,

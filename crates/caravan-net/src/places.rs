@@ -34,6 +34,7 @@ pub struct PlaceMatch {
     pub matched: String,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Entry {
     place: usize,
     /// Alternative names rank just below the place's own name.
@@ -44,6 +45,7 @@ struct Entry {
 }
 
 /// A search index over place names and aliases.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct PlaceIndex {
     entries: Vec<Entry>,
     importance: Vec<u32>,

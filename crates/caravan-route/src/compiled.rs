@@ -1,34 +1,87 @@
-//! The compiled network file: a header (magic, format version, the graph's fingerprint, build
-//! time, sizes) and the contraction hierarchy's image. The CSV data stays the source of truth;
-//! the file only saves rebuilding the hierarchy, and is refused when the graph it was built
-//! for differs from the one loaded (a changed network gives a different fingerprint).
+//! The compiled network file, the way OSRM separates extract from serve: the network, its
+//! routing graph and indexes (postcard), then the contraction hierarchy's image. The CSV data
+//! stays the source of truth: the header carries a checksum of the input files, and a file
+//! built from other data, in another format, or damaged (each part has a CRC-32) is refused
+//! with the reason, never used.
+//!
+//! Layout (little-endian): magic, format, inputs checksum, graph fingerprint, build time,
+//! nodes, arcs, parts length, parts CRC, image CRC; then the parts; then the image.
 
 use std::hash::Hasher;
+use std::ops::Range;
 
-use crate::{RouteError, Router};
+use caravan_net::{Fnv64, Network, PlaceIndex};
+use rstar::RTree;
+use serde::{Deserialize, Serialize};
+
+use crate::graph::Graph;
+use crate::{PlacePoint, RouteError, Router};
 
 const MAGIC: &[u8; 8] = b"CARAVANC";
-/// Bump when the layout of this file or of the hierarchy image changes.
-pub const COMPILED_FORMAT: u32 = 1;
-const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 8 + 8;
+/// Bump when the layout of this file, of the parts or of the hierarchy image changes.
+pub const COMPILED_FORMAT: u32 = 2;
+const HEADER_LEN: usize = 8 + 4 + 8 * 6 + 4 + 4;
 
 /// What a compiled file says about itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CompiledHeader {
     pub format: u32,
-    /// `Router::graph_fingerprint` of the graph it was built for.
+    /// `caravan_net::inputs_checksum` of the data it was built from.
+    pub inputs_checksum: u64,
+    /// `Router::graph_fingerprint` of the graph it holds.
     pub fingerprint: u64,
     /// Seconds since 1970-01-01 UTC when it was built.
     pub built_unix: u64,
     pub nodes: u64,
     pub arcs: u64,
+    parts_len: u64,
+    parts_crc: u32,
+    image_crc: u32,
+}
+
+/// The router's search-independent state, as saved.
+#[derive(Serialize)]
+struct PartsRef<'a> {
+    net: &'a Network,
+    graph: &'a Graph,
+    places: &'a PlaceIndex,
+    landmarks: &'a RTree<PlacePoint>,
+}
+
+#[derive(Deserialize)]
+struct Parts {
+    net: Network,
+    graph: Graph,
+    places: PlaceIndex,
+    landmarks: RTree<PlacePoint>,
+}
+
+/// The hierarchy's image inside a loaded compiled file, installed on first use: a route
+/// answered by A* never reads it (with a memory map, never even pages it in).
+pub(crate) struct CompiledImage {
+    bytes: Box<dyn AsRef<[u8]> + Send + Sync>,
+    range: Range<usize>,
+    crc: u32,
+}
+
+impl CompiledImage {
+    pub(crate) fn cch(&self) -> Result<caravan_cch::Cch, RouteError> {
+        let image = &(*self.bytes).as_ref()[self.range.clone()];
+        if crc32fast::hash(image) != self.crc {
+            return Err(RouteError::Hierarchy(
+                "the compiled file's hierarchy is damaged (CRC mismatch): rebuild it with `caravan build`"
+                    .into(),
+            ));
+        }
+        caravan_cch::Cch::from_bytes(image).map_err(|e| RouteError::Hierarchy(e.to_string()))
+    }
 }
 
 impl Router {
     /// A 64-bit FNV-1a hash of everything the hierarchy depends on: node coordinates and the
     /// arcs' ends, in order. Weights are not in it (they are customized per request).
     pub fn graph_fingerprint(&self) -> u64 {
-        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        let mut h = Fnv64::default();
         h.write_u64(self.net.nodes.len() as u64);
         for n in &self.net.nodes {
             h.write_u64(n.lat.to_bits());
@@ -42,104 +95,139 @@ impl Router {
         h.finish()
     }
 
-    /// The compiled file's bytes (building the hierarchy if needed).
-    pub fn compile(&self, built_unix: u64) -> Vec<u8> {
+    /// The compiled file's bytes (building the hierarchy if needed); `inputs_checksum` is
+    /// that of the data this router was loaded from.
+    pub fn compile(&self, inputs_checksum: u64, built_unix: u64) -> Result<Vec<u8>, RouteError> {
         let image = self.hierarchy_image();
-        let mut out = Vec::with_capacity(HEADER_LEN + image.len());
+        let parts = postcard::to_allocvec(&PartsRef {
+            net: &self.net,
+            graph: &self.graph,
+            places: &self.places,
+            landmarks: &self.landmarks,
+        })
+        .map_err(|e| RouteError::Hierarchy(format!("cannot encode the network: {e}")))?;
+        let mut out = Vec::with_capacity(HEADER_LEN + parts.len() + image.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&COMPILED_FORMAT.to_le_bytes());
-        out.extend_from_slice(&self.graph_fingerprint().to_le_bytes());
-        out.extend_from_slice(&built_unix.to_le_bytes());
-        out.extend_from_slice(&(self.graph.node_count() as u64).to_le_bytes());
-        out.extend_from_slice(&(self.graph.arcs.len() as u64).to_le_bytes());
+        for v in [
+            inputs_checksum,
+            self.graph_fingerprint(),
+            built_unix,
+            self.graph.node_count() as u64,
+            self.graph.arcs.len() as u64,
+            parts.len() as u64,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&crc32fast::hash(&parts).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&image).to_le_bytes());
+        out.extend_from_slice(&parts);
         out.extend_from_slice(&image);
-        out
+        Ok(out)
     }
 
-    /// Installs the hierarchy from a compiled file, after checking that it is one, that this
-    /// build reads its format, and that it was built for this very graph.
-    pub fn load_compiled(&self, bytes: &[u8]) -> Result<CompiledHeader, RouteError> {
-        let (header, cch) = self.check_compiled(bytes)?;
-        self.install_hierarchy(|| Some(cch));
-        Ok(header)
-    }
-
-    /// Installs the hierarchy from `bytes` when they are a compiled file for this graph, else
-    /// builds it; callers that need the hierarchy meanwhile wait for this one installation.
-    /// Returns why the file was not used, if it was not (then the caller may save a new one).
-    pub fn load_compiled_or_build(&self, bytes: Option<&[u8]>) -> Option<String> {
-        let mut why = None;
-        self.install_hierarchy(|| match bytes.map(|b| self.check_compiled(b)) {
-            Some(Ok((_, cch))) => Some(cch),
-            Some(Err(e)) => {
-                why = Some(e.to_string());
-                None
-            }
-            None => {
-                why = Some("there is no compiled file".into());
-                None
-            }
-        });
-        why
-    }
-
-    fn check_compiled(
-        &self,
-        bytes: &[u8],
-    ) -> Result<(CompiledHeader, caravan_cch::Cch), RouteError> {
-        let header = read_header(bytes)?;
+    /// A router from a compiled file, without parsing any CSV: refused unless the file is one,
+    /// this build reads its format, it was built from data whose checksum is
+    /// `inputs_checksum`, and its parts are intact. The hierarchy is installed from the file
+    /// the first time one is needed.
+    pub fn from_compiled(
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+        inputs_checksum: u64,
+    ) -> Result<(Router, CompiledHeader), RouteError> {
+        let all = bytes.as_ref();
+        let header = read_header(all)?;
         if header.format != COMPILED_FORMAT {
             return Err(RouteError::Hierarchy(format!(
                 "the compiled file has format {}, this build reads {COMPILED_FORMAT}: rebuild it with `caravan build`",
                 header.format
             )));
         }
-        let now = self.graph_fingerprint();
-        if header.fingerprint != now {
+        if header.inputs_checksum != inputs_checksum {
             return Err(RouteError::Hierarchy(format!(
-                "the compiled file is stale: it was built for network {:016x}, the data is {:016x}; rebuild it with `caravan build`",
-                header.fingerprint, now
+                "the compiled file is stale: it was built from data {:016x}, the data is now {inputs_checksum:016x}; rebuild it with `caravan build`",
+                header.inputs_checksum
             )));
         }
-        let cch = self.hierarchy_from_image(&bytes[HEADER_LEN..])?;
-        Ok((header, cch))
+        let parts_end = usize::try_from(header.parts_len)
+            .ok()
+            .and_then(|n| n.checked_add(HEADER_LEN))
+            .filter(|&end| end <= all.len())
+            .ok_or_else(|| damaged("it is shorter than its header says"))?;
+        let parts = &all[HEADER_LEN..parts_end];
+        if crc32fast::hash(parts) != header.parts_crc {
+            return Err(damaged("CRC mismatch in the network part"));
+        }
+        let Parts {
+            net,
+            graph,
+            places,
+            landmarks,
+        } = postcard::from_bytes(parts).map_err(|e| damaged(&format!("cannot decode: {e}")))?;
+        if graph.node_count() as u64 != header.nodes || graph.arcs.len() as u64 != header.arcs {
+            return Err(damaged("its graph does not match its header"));
+        }
+        graph.check(&net).map_err(|why| damaged(&why))?;
+        let image = CompiledImage {
+            range: parts_end..all.len(),
+            crc: header.image_crc,
+            bytes: Box::new(bytes),
+        };
+        let mut router = Router::from_parts(net, graph, places, landmarks);
+        router.compiled_image = Some(image);
+        Ok((router, header))
     }
+}
+
+fn damaged(why: &str) -> RouteError {
+    RouteError::Hierarchy(format!(
+        "the compiled file is damaged ({why}): rebuild it with `caravan build`"
+    ))
 }
 
 /// Reads and checks a compiled file's header.
 pub fn read_header(bytes: &[u8]) -> Result<CompiledHeader, RouteError> {
-    if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+    if bytes.len() < 12 || &bytes[..8] != MAGIC {
         return Err(RouteError::Hierarchy(
             "not a compiled Caravan network (bad magic bytes or too short)".into(),
         ));
+    }
+    let u32_at = |i: usize| {
+        let mut b = [0u8; 4];
+        b.copy_from_slice(&bytes[i..i + 4]);
+        u32::from_le_bytes(b)
+    };
+    let format = u32_at(8);
+    if format == COMPILED_FORMAT && bytes.len() < HEADER_LEN {
+        return Err(damaged("it ends inside its header"));
+    }
+    if format != COMPILED_FORMAT {
+        // An older layout: only its format number is known to be where this build looks.
+        return Ok(CompiledHeader {
+            format,
+            inputs_checksum: 0,
+            fingerprint: 0,
+            built_unix: 0,
+            nodes: 0,
+            arcs: 0,
+            parts_len: 0,
+            parts_crc: 0,
+            image_crc: 0,
+        });
     }
     let u64_at = |i: usize| {
         let mut b = [0u8; 8];
         b.copy_from_slice(&bytes[i..i + 8]);
         u64::from_le_bytes(b)
     };
-    let mut f = [0u8; 4];
-    f.copy_from_slice(&bytes[8..12]);
     Ok(CompiledHeader {
-        format: u32::from_le_bytes(f),
-        fingerprint: u64_at(12),
-        built_unix: u64_at(20),
-        nodes: u64_at(28),
-        arcs: u64_at(36),
+        format,
+        inputs_checksum: u64_at(12),
+        fingerprint: u64_at(20),
+        built_unix: u64_at(28),
+        nodes: u64_at(36),
+        arcs: u64_at(44),
+        parts_len: u64_at(52),
+        parts_crc: u32_at(60),
+        image_crc: u32_at(64),
     })
-}
-
-/// FNV-1a: stable across builds and platforms, unlike the standard library's hasher.
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= *b as u64;
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
 }

@@ -9,10 +9,29 @@ use crate::hierarchy;
 use crate::{endpoints, Engine, MetricSource, Prepared, RouteError, RouteRequest, Router};
 
 impl Router {
-    /// Builds the contraction hierarchy now if it is not there (seconds on the full network).
-    pub fn ensure_hierarchy(&self) {
-        self.hierarchy
-            .get_or_init(|| hierarchy::Hierarchy::build(&self.net, &self.graph));
+    /// Installs the contraction hierarchy now if it is not there: from the compiled file this
+    /// router was loaded from, else built (seconds on the full network). Returns why the
+    /// compiled file's hierarchy was not used, when there was one and it was not.
+    pub fn ensure_hierarchy(&self) -> Option<String> {
+        let mut why = None;
+        self.install_hierarchy(|| {
+            let image = self.compiled_image.as_ref()?;
+            match image.cch().and_then(|cch| self.check_hierarchy(cch)) {
+                Ok(cch) => Some(cch),
+                Err(e) => {
+                    tracing::warn!("{e}; building the hierarchy instead");
+                    why = Some(e.to_string());
+                    None
+                }
+            }
+        });
+        why
+    }
+
+    /// Whether this router came from a compiled file (and so can install its hierarchy
+    /// without building it).
+    pub fn is_compiled(&self) -> bool {
+        self.compiled_image.is_some()
     }
 
     /// Installs a hierarchy from its image (see `hierarchy_image`); it must have been built
@@ -39,6 +58,10 @@ impl Router {
     ) -> Result<caravan_cch::Cch, RouteError> {
         let cch = caravan_cch::Cch::from_bytes(image)
             .map_err(|e| RouteError::Hierarchy(e.to_string()))?;
+        self.check_hierarchy(cch)
+    }
+
+    fn check_hierarchy(&self, cch: caravan_cch::Cch) -> Result<caravan_cch::Cch, RouteError> {
         if cch.node_count() != self.graph.node_count() || cch.arc_count() != self.graph.arcs.len() {
             return Err(RouteError::Hierarchy(format!(
                 "the hierarchy was built for {} nodes and {} arcs, the graph has {} and {}",

@@ -5,13 +5,15 @@
 //! cross), never a baked-in weight, so each request prices them its own way.
 
 use caravan_net::geo::{chord2_to_km, to_unit_xyz};
+use caravan_net::packed::{self, take_f32, take_u32, take_u8, Packed};
 use caravan_net::{Direction, Layer, LinkClass, Network};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
+use serde::{Deserialize, Serialize};
 
 pub(crate) const NO_LINK: u32 = u32::MAX;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) enum ArcKind {
     /// Line-haul along a link.
     Line,
@@ -25,7 +27,7 @@ pub(crate) enum ArcKind {
     Transfer { terminal: u32 },
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub(crate) struct Arc {
     pub head: u32,
     pub km: f32,
@@ -36,13 +38,76 @@ pub(crate) struct Arc {
     pub kind: ArcKind,
 }
 
+impl Packed for Arc {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.head.to_le_bytes());
+        out.extend_from_slice(&self.km.to_le_bytes());
+        out.push(self.class.index() as u8);
+        out.extend_from_slice(&self.link.to_le_bytes());
+        out.push(self.reversed as u8);
+        match self.kind {
+            ArcKind::Line => out.push(0),
+            ArcKind::Border {
+                bcp,
+                dir,
+                gauge_change,
+            } => {
+                out.push(1);
+                out.extend_from_slice(&bcp.to_le_bytes());
+                out.push(dir.index() as u8);
+                out.push(gauge_change as u8);
+            }
+            ArcKind::Transfer { terminal } => {
+                out.push(2);
+                out.extend_from_slice(&terminal.to_le_bytes());
+            }
+        }
+    }
+
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        let head = take_u32(input)?;
+        let km = take_f32(input)?;
+        let class = *LinkClass::ALL.get(take_u8(input)? as usize)?;
+        let link = take_u32(input)?;
+        let reversed = take_u8(input)? != 0;
+        let kind = match take_u8(input)? {
+            0 => ArcKind::Line,
+            1 => ArcKind::Border {
+                bcp: take_u32(input)?,
+                dir: [Direction::AToB, Direction::BToA]
+                    .get(take_u8(input)? as usize)
+                    .copied()?,
+                gauge_change: take_u8(input)? != 0,
+            },
+            2 => ArcKind::Transfer {
+                terminal: take_u32(input)?,
+            },
+            _ => return None,
+        };
+        Some(Arc {
+            head,
+            km,
+            class,
+            link,
+            reversed,
+            kind,
+        })
+    }
+}
+
 type NodePoint = GeomWithData<[f64; 3], u32>;
 
+#[derive(Serialize, Deserialize)]
 pub(crate) struct Graph {
+    #[serde(with = "packed")]
     pub first_out: Vec<u32>,
+    #[serde(with = "packed")]
     pub arcs: Vec<Arc>,
+    #[serde(with = "packed")]
     pub tails: Vec<u32>,
+    #[serde(with = "packed")]
     pub xyz: Vec<[f32; 3]>,
+    #[serde(with = "packed")]
     pub gauge: Vec<u16>,
     trees: [RTree<NodePoint>; 3],
     /// Per terminal, the node of each layer (`Layer as usize`) it connects, with the drayage km.
@@ -210,6 +275,51 @@ impl Graph {
     }
 
     pub fn node_count(&self) -> usize {
-        self.first_out.len() - 1
+        self.first_out.len().saturating_sub(1)
+    }
+
+    /// Checks that every index in a decoded graph points into it and into `net`, so a file
+    /// that decodes but does not fit gives an error instead of a panic or a wrong route.
+    pub fn check(&self, net: &Network) -> Result<(), String> {
+        let n = net.nodes.len();
+        let arcs = self.arcs.len();
+        let ok_first = self.first_out.len() == n + 1
+            && self.first_out.first() == Some(&0)
+            && self.first_out.last().map(|&l| l as usize) == Some(arcs)
+            && self.first_out.windows(2).all(|w| w[0] <= w[1]);
+        if !ok_first {
+            return Err("its arc offsets do not fit its nodes".into());
+        }
+        if self.tails.len() != arcs || self.xyz.len() != n || self.gauge.len() != n {
+            return Err("its per-arc or per-node arrays have the wrong length".into());
+        }
+        if self.terminal_nodes.len() != net.terminals.len() {
+            return Err("its terminals do not match the network's".into());
+        }
+        let links_ok = net
+            .links
+            .iter()
+            .all(|l| (l.from as usize) < n && (l.to as usize) < n);
+        let arcs_ok = self.tails.iter().zip(&self.arcs).all(|(&t, a)| {
+            (t as usize) < n
+                && (a.head as usize) < n
+                && (a.link == NO_LINK || (a.link as usize) < net.links.len())
+                && match a.kind {
+                    ArcKind::Line => true,
+                    ArcKind::Border { bcp, .. } => (bcp as usize) < net.bcps.len(),
+                    ArcKind::Transfer { terminal } => (terminal as usize) < net.terminals.len(),
+                }
+        });
+        let terminals_ok = self
+            .terminal_nodes
+            .iter()
+            .flatten()
+            .flatten()
+            .all(|&(node, _)| (node as usize) < n);
+        if links_ok && arcs_ok && terminals_ok {
+            Ok(())
+        } else {
+            Err("an index in it points outside the network".into())
+        }
     }
 }

@@ -77,7 +77,7 @@ impl CancelToken {
     }
 }
 
-type PlacePoint = GeomWithData<[f64; 3], u32>;
+pub(crate) type PlacePoint = GeomWithData<[f64; 3], u32>;
 
 /// The router: the network, its compiled graph and the place search index.
 pub struct Router {
@@ -89,6 +89,8 @@ pub struct Router {
     pool: Mutex<Vec<Workspace>>,
     /// The contraction hierarchy, once built or loaded; searches use it when it is there.
     hierarchy: OnceLock<hierarchy::Hierarchy>,
+    /// The hierarchy's image in the compiled file this router was loaded from, if any.
+    compiled_image: Option<compiled::CompiledImage>,
     engine: Engine,
 }
 
@@ -123,6 +125,15 @@ impl Router {
             arcs = graph.arcs.len(),
             "routing graph compiled"
         );
+        Router::from_parts(net, graph, places, landmarks)
+    }
+
+    fn from_parts(
+        net: Network,
+        graph: Graph,
+        places: PlaceIndex,
+        landmarks: RTree<PlacePoint>,
+    ) -> Router {
         Router {
             net,
             graph,
@@ -130,6 +141,7 @@ impl Router {
             landmarks,
             pool: Mutex::new(Vec::new()),
             hierarchy: OnceLock::new(),
+            compiled_image: None,
             engine: Engine::AStar,
         }
     }

@@ -12,9 +12,12 @@ use caravan_route::{
     Scenario,
 };
 
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
 fn network() -> Network {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    Network::load_dir(&data).expect("shipped network")
+    Network::load_dir(&data_dir()).expect("shipped network")
 }
 
 /// (A* router, hierarchy router): two routers over the same data.
@@ -254,4 +257,70 @@ fn hierarchy_image_round_trips_and_a_foreign_one_is_refused() {
     let toy = caravan_cch::Cch::build(&[[40.0, 60.0], [41.0, 61.0]], &[(0, 1)]).to_bytes();
     let err = Router::new(network()).load_hierarchy(&toy).unwrap_err();
     assert!(err.to_string().contains("built for 2 nodes"), "{err}");
+}
+
+#[test]
+fn compiled_file_round_trips_and_refuses_other_data_or_damage() {
+    let (astar, cch) = routers();
+    let sum = caravan_net::inputs_checksum(&data_dir()).expect("checksum");
+    let file = cch.compile(sum, 1_700_000_000).expect("compiles");
+    let header = caravan_route::read_header(&file).expect("header");
+    assert_eq!(header.inputs_checksum, sum);
+    assert_eq!(header.fingerprint, astar.graph_fingerprint());
+
+    // Loaded without any CSV: the same network, graph and answers, and its hierarchy
+    // installs from the file (no build) with the same results.
+    let (loaded, _) = Router::from_compiled(file.clone(), sum).expect("loads");
+    assert!(loaded.is_compiled());
+    assert_eq!(loaded.graph_fingerprint(), astar.graph_fingerprint());
+    assert_eq!(loaded.graph_size(), astar.graph_size());
+    assert_eq!(loaded.network().bcps, astar.network().bcps);
+    assert_eq!(loaded.network().links, astar.network().links);
+    assert_eq!(loaded.network().places, astar.network().places);
+    for (from, to, criterion) in [
+        ("Tashkent", "Almaty", Criterion::Fastest),
+        ("Kashgar", "Karachi", Criterion::Cheapest),
+        ("Mashhad", "Termez", Criterion::Greenest),
+    ] {
+        let req = RouteRequest {
+            from: Location::Place(from.into()),
+            to: Location::Place(to.into()),
+            optimize: criterion,
+            alternatives: 2,
+            ..RouteRequest::default()
+        };
+        let a = serde_json::to_value(astar.route(&req).expect("route")).unwrap();
+        let b = serde_json::to_value(loaded.route(&req).expect("route")).unwrap();
+        assert_eq!(a, b, "{from} -> {to}");
+    }
+    assert_eq!(loaded.ensure_hierarchy(), None, "hierarchy from the file");
+    assert_eq!(loaded.hierarchy_stats(), cch.hierarchy_stats());
+
+    // Other data: refused as stale, whatever else is in the file.
+    let err = Router::from_compiled(file.clone(), sum ^ 1)
+        .err()
+        .expect("stale");
+    assert!(err.to_string().contains("stale"), "{err}");
+    // Damage anywhere in the network part is caught by its CRC; a truncated file too.
+    let mut flipped = file.clone();
+    flipped[file.len() / 4] ^= 0x40;
+    let err = Router::from_compiled(flipped, sum).err().expect("damaged");
+    assert!(err.to_string().contains("damaged"), "{err}");
+    let err = Router::from_compiled(file[..file.len() / 3].to_vec(), sum)
+        .err()
+        .expect("truncated");
+    assert!(err.to_string().contains("damaged"), "{err}");
+    let err = Router::from_compiled(b"CARAVANC\x01\0\0\0".to_vec(), sum)
+        .err()
+        .expect("old format");
+    assert!(err.to_string().contains("format 1"), "{err}");
+    // A damaged hierarchy image: the network still loads, and the hierarchy is rebuilt
+    // (with the reason) rather than used.
+    let mut bad_image = file.clone();
+    let last = bad_image.len() - 9;
+    bad_image[last] ^= 0x01;
+    let (r, _) = Router::from_compiled(bad_image, sum).expect("the network part is intact");
+    let why = r.ensure_hierarchy().expect("image refused");
+    assert!(why.contains("CRC"), "{why}");
+    assert_eq!(r.hierarchy_stats(), cch.hierarchy_stats());
 }

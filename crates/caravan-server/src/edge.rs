@@ -222,7 +222,12 @@ pub fn check_route_request(r: &RouteRequest) -> Result<(), String> {
 
 /// Countries the network has nodes in: an avoided country outside it is a typo, not a wish.
 pub fn network_countries(net: &Network) -> BTreeSet<Country> {
-    net.nodes.iter().map(|n| n.country).collect()
+    // Inserting one by one: collecting would sort all 280k nodes' codes first.
+    let mut countries = BTreeSet::new();
+    for n in &net.nodes {
+        countries.insert(n.country);
+    }
+    countries
 }
 
 /// Rejects `avoid_countries` entries that are not codes of a country in the network.

@@ -7,12 +7,12 @@ use caravan_cost::{
     ShipmentKind, Transport,
 };
 use caravan_net::{Country, Layer, PlaceIndex};
-use caravan_route::{Location, Router};
+use caravan_route::Location;
 use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use serde_json::json;
 
-use crate::{bad_input, load, Failure, Format, EXIT_BAD_INPUT};
+use crate::{bad_input, Failure, Format, EXIT_BAD_INPUT};
 
 #[derive(Args)]
 pub struct CostArgs {
@@ -320,7 +320,7 @@ pub fn cost(dir: &Path, a: CostArgs) -> Result<(), Failure> {
             &engine.data().fx,
         )
         .map_err(cost_failure)?;
-        let router = Router::new(load(dir)?);
+        let router = crate::compiled::open_router(dir, caravan_route::Engine::AStar)?.router;
         let resp = router
             .route(&route_req)
             .map_err(|e| bad_input(format!("--route: {e}")))?;

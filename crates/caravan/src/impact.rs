@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use caravan_impact::{Baseline, ImpactError, ImpactReport, ImpactSpec, Mapping};
 use caravan_net::Layer;
-use caravan_route::{BcpChange, RouteRequest, Router, Scenario};
+use caravan_route::{BcpChange, RouteRequest, Scenario};
 use clap::{Args, ValueEnum};
 
 use crate::{bad_input, Failure, EXIT_BAD_INPUT};
@@ -203,8 +203,9 @@ pub fn impact(dir: &Path, a: ImpactArgs) -> Result<(), Failure> {
         sigma: a.sigma,
         reference: a.reference.clone(),
     };
-    let router = Router::new(crate::load(dir)?).with_engine(caravan_route::Engine::Hierarchy);
-    crate::matrix::ensure_compiled(dir, &router)?;
+    let opened = crate::compiled::open_router(dir, caravan_route::Engine::Hierarchy)?;
+    opened.ensure_hierarchy(dir);
+    let router = &opened.router;
     let r = caravan_impact::run(&router, &baseline, &spec).map_err(impact_failure)?;
     match a.format {
         ImpactFormat::Json => {
@@ -219,8 +220,8 @@ pub fn impact(dir: &Path, a: ImpactArgs) -> Result<(), Failure> {
         ImpactFormat::Csv => print!("{}", caravan_gravity::report::ge_csv(&r.ge)),
         ImpactFormat::Table => print!("{}", table(&r, a.pairs)),
     }
-    // `router` holds the whole network; the OS frees it faster than the destructors.
-    std::mem::forget(router);
+    // The router holds the whole network; the OS frees it faster than the destructors.
+    std::mem::forget(opened);
     Ok(())
 }
 

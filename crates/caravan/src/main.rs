@@ -1,5 +1,6 @@
 //! `caravan`: multimodal freight routes across Central and South Asia, from the command line.
 
+mod compiled;
 mod cost;
 mod gravity;
 mod impact;
@@ -12,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use caravan_net::{Layer, Network};
-use caravan_route::{BcpChange, Criterion, Location, Router, Scenario};
+use caravan_route::{BcpChange, Criterion, Location, Scenario};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Exit codes: 0 success, 1 internal or data error, 2 bad input, 3 no route.
@@ -70,7 +71,7 @@ enum Command {
     Reach(Box<matrix::ReachArgs>),
     /// Compile the network into one binary file (the contraction hierarchy, keyed by the
     /// data's checksum) that `matrix`, `reach` and `serve` load instead of rebuilding it.
-    Build(matrix::BuildArgs),
+    Build(compiled::BuildArgs),
     /// Trade impact of a network scenario: transport costs between economic centres ->
     /// trade costs -> structural-gravity GE (exports, imports, real GDP per country).
     Impact(Box<impact::ImpactArgs>),
@@ -307,7 +308,7 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
         ServeEngine::Hierarchy => caravan_route::Engine::Hierarchy,
         ServeEngine::Astar => caravan_route::Engine::AStar,
     };
-    let router = Router::new(load(dir)?).with_engine(route_engine);
+    let opened = compiled::open_router(dir, route_engine)?;
     let config = caravan_server::ServerConfig {
         route_timeout: std::time::Duration::from_millis(a.route_timeout_ms.max(1)),
         max_body_bytes: a.max_body_kib.max(1) * 1024,
@@ -348,16 +349,12 @@ fn serve(dir: &Path, a: ServeArgs) -> Result<(), Failure> {
         shutdown_grace: std::time::Duration::from_secs(a.shutdown_grace_s),
     };
     let engine = std::sync::Arc::new(cost::load_engine(dir, None, "")?);
-    let router = std::sync::Arc::new(router);
+    let router = opened.router.clone();
     if a.engine == ServeEngine::Hierarchy {
         // The hierarchy comes from the compiled file (or is built) off the main thread: the
         // server answers at once, by A* until the hierarchy is in place.
-        let (router, dir) = (router.clone(), dir.to_path_buf());
-        std::thread::spawn(move || {
-            if let Err(e) = matrix::ensure_compiled(&dir, &router) {
-                tracing::warn!("routing hierarchy unavailable, routing by A*: {e:#}");
-            }
-        });
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || opened.ensure_hierarchy(&dir));
     }
     let app = caravan_server::app(
         router.clone(),
@@ -508,7 +505,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve(args) => serve(&dir, args),
         Command::Matrix(args) => matrix::matrix(&dir, *args),
         Command::Reach(args) => matrix::reach(&dir, *args),
-        Command::Build(args) => matrix::build(&dir, args),
+        Command::Build(args) => compiled::build(&dir, args),
         Command::Cost(args) => cost::cost(&dir, *args),
         Command::Gravity { command } => gravity::run(command),
         Command::Impact(args) => impact::impact(&dir, *args),
@@ -588,8 +585,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Data {
             command: DataCommand::Check,
         } => {
-            let net = load(&dir)?;
-            let router = Router::new(net);
+            let router = compiled::open_router(&dir, caravan_route::Engine::AStar)?.router;
             output::data_summary(&router);
             let data = caravan_cost::CostData::load_dir(&dir).map_err(|e| {
                 anyhow::anyhow!(e)
@@ -637,7 +633,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .into_iter()
                 .filter(|f| wanted.is_none_or(|w| f.set == w))
                 .collect();
-            let router = Router::new(load(&dir)?);
+            let router = compiled::open_router(&dir, caravan_route::Engine::AStar)?.router;
             let results = caravan_route::validate::validate(&router, &chosen);
             output::validation(&results, format);
             if let Some(path) = write_report {
@@ -787,18 +783,12 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
     req.alternatives = usize::try_from(a.alternatives).unwrap_or(usize::MAX);
     // Every limit is checked here, before the data is even loaded.
     caravan_server::edge::check_route_request(&req).map_err(bad_input)?;
-    let net = load(dir)?;
+    let router = compiled::open_router(dir, caravan_route::Engine::AStar)?.router;
     caravan_server::edge::check_avoid_countries(
         &req.avoid_countries,
-        &caravan_server::edge::network_countries(&net),
+        &caravan_server::edge::network_countries(router.network()),
     )
     .map_err(bad_input)?;
-    let t = Instant::now();
-    let router = Router::new(net);
-    tracing::info!(
-        elapsed_ms = t.elapsed().as_millis() as u64,
-        "router compiled"
-    );
     let t = Instant::now();
     match router.route(&req) {
         Ok(mut resp) => {
@@ -806,6 +796,8 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
             caravan_server::edge::check_route_response(&resp).map_err(bad_input)?;
             caravan_server::edge::label_opened_crossings(&mut resp);
             output::route(&resp, a.format);
+            // The router holds the whole network; the OS frees it faster than the destructors.
+            std::mem::forget(router);
             Ok(())
         }
         Err(e) => {

@@ -1,14 +1,15 @@
-//! `caravan matrix`, `caravan reach` and `caravan build`: many-to-many answers on the
-//! contraction hierarchy, and the compiled network file they load.
+//! `caravan matrix` and `caravan reach`: many-to-many and one-to-all answers on the
+//! contraction hierarchy.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use caravan_route::{Location, MatrixRequest, MatrixResponse, Router};
+use caravan_route::{Location, MatrixRequest, MatrixResponse};
 use clap::{Args, ValueEnum};
 
-use crate::{bad_input, load, read_limited, request_options, Failure, RequestOptions};
+use crate::compiled::open_router;
+use crate::{bad_input, read_limited, request_options, Failure, RequestOptions};
 
 /// Most sources x targets (or pairs) one matrix command computes.
 const MAX_CELLS: usize = 4_000_000;
@@ -65,92 +66,6 @@ pub struct ReachArgs {
     options: RequestOptions,
     #[arg(long, value_enum, default_value_t = MatrixFormat::Csv)]
     format: MatrixFormat,
-}
-
-#[derive(Args)]
-pub struct BuildArgs {
-    /// Where to write (default: <data>/network/caravan.compiled).
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-}
-
-pub fn compiled_path(dir: &Path) -> PathBuf {
-    dir.join("network").join("caravan.compiled")
-}
-
-/// Gives the router its hierarchy: from the compiled file when it matches the data, else
-/// built here (and saved for next time, when the directory is writable).
-pub fn ensure_compiled(dir: &Path, router: &Router) -> anyhow::Result<()> {
-    let path = compiled_path(dir);
-    let t = Instant::now();
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            eprintln!("note: cannot read {} ({e})", path.display());
-            None
-        }
-    };
-    if bytes.is_none() {
-        eprintln!(
-            "note: no compiled network at {}; building the routing hierarchy once (about 10 s)",
-            path.display()
-        );
-    }
-    match router.load_compiled_or_build(bytes.as_deref()) {
-        None => {
-            tracing::info!(
-                elapsed_ms = t.elapsed().as_millis() as u64,
-                "compiled network loaded"
-            );
-            Ok(())
-        }
-        Some(why) => {
-            if bytes.is_some() {
-                eprintln!("note: {} not used ({why}); rebuilt it", path.display());
-            }
-            write_compiled(router, &path)
-        }
-    }
-}
-
-fn write_compiled(router: &Router, path: &Path) -> anyhow::Result<()> {
-    if let Err(e) = save_compiled(router, path) {
-        eprintln!("note: {e:#}; the next run builds the hierarchy again");
-    }
-    Ok(())
-}
-
-/// Compiles (building the hierarchy if needed) and saves, written beside and renamed so that a
-/// reader never sees half a file; returns the file's size.
-fn save_compiled(router: &Router, path: &Path) -> anyhow::Result<usize> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let bytes = router.compile(now);
-    let tmp = path.with_extension("compiled.tmp");
-    let saved = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = saved {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("could not save {}", path.display()));
-    }
-    Ok(bytes.len())
-}
-
-pub fn build(dir: &Path, a: BuildArgs) -> Result<(), Failure> {
-    let router = Router::new(load(dir)?);
-    let path = a.out.unwrap_or_else(|| compiled_path(dir));
-    let t = Instant::now();
-    let size = save_compiled(&router, &path)?;
-    let secs = t.elapsed().as_secs_f64();
-    let (nodes, arcs, edges, height) = router.hierarchy_stats().unwrap_or_default();
-    println!(
-        "wrote {} ({:.1} MB): {nodes} nodes, {arcs} arcs, {edges} hierarchy edges, elimination tree height {height}, built in {secs:.1} s; network fingerprint {:016x}",
-        path.display(),
-        size as f64 / 1e6,
-        router.graph_fingerprint()
-    );
-    Ok(())
 }
 
 /// Parses `--from`/`--to`: a comma-separated list (quotes keep "lat,lon" together) or @FILE.
@@ -324,8 +239,9 @@ pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
         &options.route(sources[0].clone(), targets[0].clone()),
     )
     .map_err(bad_input)?;
-    let router = Router::new(load(dir)?);
-    ensure_compiled(dir, &router)?;
+    let opened = open_router(dir, caravan_route::Engine::Hierarchy)?;
+    opened.ensure_hierarchy(dir);
+    let router = &opened.router;
     let t = Instant::now();
     let req = MatrixRequest {
         sources,
@@ -487,8 +403,9 @@ pub fn reach(dir: &Path, a: ReachArgs) -> Result<(), Failure> {
     let from = Location::parse(&a.from);
     caravan_server::edge::check_route_request(&options.route(from.clone(), from.clone()))
         .map_err(bad_input)?;
-    let router = Router::new(load(dir)?);
-    ensure_compiled(dir, &router)?;
+    let opened = open_router(dir, caravan_route::Engine::Hierarchy)?;
+    opened.ensure_hierarchy(dir);
+    let router = &opened.router;
     let (origin, mut reached) = router.reach_all(&from, &options).map_err(route_failure)?;
     reached.retain(|r| {
         a.within_hours.is_none_or(|h| r.hours <= h) && a.within_usd.is_none_or(|u| r.cost_usd <= u)

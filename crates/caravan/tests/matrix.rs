@@ -1,6 +1,7 @@
 //! `caravan matrix`, `caravan reach` and `caravan build` through the real binary: CSV and
 //! JSON agree with each other and with single routes, lists from files, sparse pairs, bad
-//! input with the line and field, and a stale or damaged compiled file rebuilt with a note.
+//! input with the line and field, a route from the compiled file equal to one from the CSV,
+//! and a stale or damaged compiled file rebuilt with a note.
 
 use std::path::Path;
 
@@ -276,7 +277,23 @@ fn stale_or_damaged_compiled_files_are_rebuilt_with_a_note() {
     copy_dir(Path::new(data_dir()), &data);
     let compiled = data.join("network/caravan.compiled");
     let _ = std::fs::remove_file(&compiled);
+    let route = |c: &mut Command| {
+        ok_stdout(c.args([
+            "route",
+            "--from",
+            "Tashkent",
+            "--to",
+            "Bishkek",
+            "--alternatives",
+            "2",
+            "--format",
+            "json",
+        ]))
+    };
+    let from_csv = route(&mut caravan_in(&data));
     let built = ok_stdout(caravan_in(&data).arg("build"));
+    // The same answer, byte for byte, from the compiled file.
+    assert_eq!(route(&mut caravan_in(&data)), from_csv);
     assert!(
         built.contains("hierarchy edges") && built.contains("fingerprint"),
         "{built}"
