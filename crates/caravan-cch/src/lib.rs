@@ -13,11 +13,13 @@ mod customize;
 mod image;
 mod matrix;
 mod order;
+mod potential;
 mod query;
 mod topology;
 
 pub use customize::Metric;
 pub use image::ImageError;
-pub use matrix::{many_to_many, one_to_all, Cell};
+pub use matrix::{all_to_targets, many_to_many, one_to_all, Cell};
+pub use potential::{PotentialMemory, TargetPotential};
 pub use query::{EdgeAttrs, Path, Query, Seed};
 pub use topology::Cch;

@@ -137,3 +137,37 @@ pub fn one_to_all<const K: usize>(
     }
     (0..n).map(|v| by_rank[cch.rank[v] as usize]).collect()
 }
+
+/// The weight from every node to the nearest of `targets` (each with the weight still due
+/// from it), indexed by node: a backward search up from the targets, then one sweep down the
+/// ranks (backward PHAST). Unreachable nodes have an infinite weight. Exact distances to the
+/// target make the best A* potential for any metric that is nowhere lighter than this one
+/// (Strasser and Zeitz's CH potentials).
+pub fn all_to_targets(cch: &Cch, metric: &Metric, targets: &[(u32, f64)]) -> Vec<f64> {
+    let n = cch.node_count();
+    let seeds: Vec<Seed<0>> = targets
+        .iter()
+        .map(|&(node, weight)| Seed {
+            node,
+            weight,
+            attrs: [],
+        })
+        .collect();
+    let mut side = Side::<0>::new(n);
+    side.run(cch, metric, &seeds, false, None);
+    let mut by_rank = vec![f64::INFINITY; n];
+    for &x in &side.visited {
+        by_rank[x as usize] = side.dist[x as usize];
+    }
+    for r in (0..n).rev() {
+        let mut best = by_rank[r];
+        for e in cch.up_range(r as u32) {
+            let w = by_rank[cch.up_head[e] as usize] + metric.up[e];
+            if w < best {
+                best = w;
+            }
+        }
+        by_rank[r] = best;
+    }
+    (0..n).map(|v| by_rank[cch.rank[v] as usize]).collect()
+}

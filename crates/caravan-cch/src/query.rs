@@ -56,6 +56,15 @@ impl<const K: usize> Side<K> {
         }
     }
 
+    /// The weight this search gave rank `x` (infinite when it did not reach it).
+    pub fn weight_at(&self, x: u32) -> f64 {
+        if self.stamp[x as usize] == self.generation {
+            self.dist[x as usize]
+        } else {
+            f64::INFINITY
+        }
+    }
+
     /// Marks the seeds' ancestors (every node the search can reach), ascending in `visited`,
     /// and sets the seeds' own weights.
     pub fn init(&mut self, cch: &Cch, seeds: &[Seed<K>]) {

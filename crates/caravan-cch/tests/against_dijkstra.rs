@@ -4,7 +4,10 @@
 #![allow(clippy::needless_range_loop)]
 // Index loops read clearer beside the graph arrays.
 
-use caravan_cch::{many_to_many, one_to_all, Cch, EdgeAttrs, Metric, Query, Seed};
+use caravan_cch::{
+    all_to_targets, many_to_many, one_to_all, Cch, EdgeAttrs, Metric, PotentialMemory, Query, Seed,
+    TargetPotential,
+};
 use proptest::prelude::*;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
@@ -231,6 +234,41 @@ proptest! {
             prop_assert!(close(cells[v].weight, dist[v]), "node {}: {} vs {}", v, cells[v].weight, dist[v]);
             if dist[v].is_finite() {
                 prop_assert!(close(cells[v].attrs[0], dist[v]));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Backward PHAST: the weight from every node to the targets equals Dijkstra from the
+    /// targets on the reversed graph.
+    #[test]
+    fn all_to_targets_equals_reverse_dijkstra(seed in any::<u64>(), n in 2usize..120) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let g = random_graph(&mut rng, n);
+        let cch = Cch::build(&g.latlon, &g.arcs);
+        let w = random_weights(&mut rng, g.arcs.len());
+        let metric = Metric::customize(&cch, &w);
+        let t = seeds(&mut rng, n);
+        let reversed: Vec<(u32, u32)> = g.arcs.iter().map(|&(a, b)| (b, a)).collect();
+        let dist = dijkstra(n, &reversed, &w, &t);
+        let got = all_to_targets(&cch, &metric, &t);
+        for v in 0..n {
+            prop_assert!(close(got[v], dist[v]), "node {}: {} vs {}", v, got[v], dist[v]);
+        }
+        // The lazy CH potential gives the same weights, asked in any order, and its memory
+        // is reused for another target set without clearing.
+        let mut mem = PotentialMemory::new(&cch);
+        for round in 0..2 {
+            let t = if round == 0 { t.clone() } else { seeds(&mut rng, n) };
+            let dist = dijkstra(n, &reversed, &w, &t);
+            let mut pot = TargetPotential::new(&cch, &metric, &t, &mut mem);
+            for k in 0..n {
+                let v = (k * 7919 + round) % n;
+                let p = pot.get(v as u32);
+                prop_assert!(close(p, dist[v]), "lazy node {}: {} vs {}", v, p, dist[v]);
             }
         }
     }

@@ -44,6 +44,9 @@ struct Entry {
     compact: String,
 }
 
+/// The lowest score of an exact match (an alias's compact form).
+const EXACT: u32 = 870;
+
 /// A search index over place names and aliases.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct PlaceIndex {
@@ -108,6 +111,12 @@ impl PlaceIndex {
 
     /// Ranked matches for a free-text query, best first. "Alat, UZ" restricts to a country.
     pub fn search(&self, query: &str, limit: usize) -> Vec<PlaceMatch> {
+        self.ranked(query, limit, true)
+    }
+
+    /// `search`, with or without the typo-tolerant scores (Jaro-Winkler and Levenshtein on
+    /// every entry, most of the cost of a search).
+    fn ranked(&self, query: &str, limit: usize, typos: bool) -> Vec<PlaceMatch> {
         let (text, country) = match query.rsplit_once(',') {
             Some((t, c)) if Country::parse(c).is_some() => (t, Country::parse(c)),
             _ => (query, None),
@@ -139,7 +148,7 @@ impl PlaceIndex {
                 600
             } else if qc.len() >= 3 && entry.compact.contains(&qc) {
                 500
-            } else if qc.len() >= 3 {
+            } else if typos && qc.len() >= 3 {
                 let jw = strsim::jaro_winkler(&qc, &entry.compact);
                 let lev = strsim::levenshtein(&qc, &entry.compact);
                 let allowed = if qc.len() <= 3 { 1 } else { 2 };
@@ -195,9 +204,16 @@ impl PlaceIndex {
                 return Ok(*i);
             }
         }
+        // An exact match (score 870 or more) outranks any typo match (at most 400 plus an
+        // importance of about 130), so typos are scored only when there is none.
+        if let Some(h) = self.ranked(query, 1, false).first() {
+            if h.score >= EXACT {
+                return Ok(h.index);
+            }
+        }
         let hits = self.search(query, 8);
         match hits.first() {
-            Some(h) if h.score >= 870 => Ok(h.index),
+            Some(h) if h.score >= EXACT => Ok(h.index),
             _ => Err(hits),
         }
     }

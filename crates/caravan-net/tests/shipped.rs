@@ -262,3 +262,47 @@ fn malformed_files_report_file_line_and_field() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `resolve` answers exact names without scoring typos; it must still give exactly what the
+/// full ranked search decides (an exact match on top, else the candidates), for every name
+/// and alias of the shipped places and for prefixes, typos and country suffixes of them.
+#[test]
+fn resolve_agrees_with_the_full_ranked_search() {
+    let places = &net().places;
+    let idx = PlaceIndex::new(places);
+    let mut queries: Vec<String> = Vec::new();
+    for (i, p) in places.iter().enumerate().step_by(20) {
+        queries.push(p.name.clone());
+        queries.extend(p.aliases.iter().cloned());
+        let chars: Vec<char> = p.name.chars().collect();
+        if chars.len() > 4 {
+            queries.push(chars[..chars.len() - 1].iter().collect());
+            let mut typo = chars.clone();
+            let k = i % typo.len();
+            typo[k] = if typo[k] == 'a' { 'e' } else { 'a' };
+            queries.push(typo.into_iter().collect());
+        }
+        queries.push(format!("{}, {}", p.name, p.country));
+    }
+    for q in &queries {
+        let full = idx.search(q, 8);
+        let expected = match full.first() {
+            Some(h) if h.score >= 870 => Ok(h.index),
+            _ => Err(full.iter().map(|h| h.index).collect::<Vec<_>>()),
+        };
+        let got = idx
+            .resolve(q)
+            .map_err(|e| e.iter().map(|h| h.index).collect());
+        match (&got, &expected) {
+            // An exact primary name resolves by name before any ranking (the most important
+            // place of that name), as it always has.
+            (Ok(g), Ok(e)) if g != e => assert_eq!(
+                caravan_net::places::normalize(&places[*g].name),
+                caravan_net::places::normalize(q),
+                "{q}"
+            ),
+            _ => assert_eq!(got, expected, "{q}"),
+        }
+    }
+    assert!(queries.len() > 800, "{}", queries.len());
+}

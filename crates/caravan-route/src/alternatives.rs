@@ -80,6 +80,18 @@ pub(crate) fn alternatives(
     found: &mut Vec<(Found, Constraints)>,
     want: usize,
 ) {
+    // Every variant only closes more than the request, so the request's exact weights to
+    // the destination guide each variant's A* (CH potentials).
+    router.with_potential_to_destination(p, |potential| grow(router, p, found, want, potential))
+}
+
+fn grow(
+    router: &Router,
+    p: &Prepared,
+    found: &mut Vec<(Found, Constraints)>,
+    want: usize,
+    potential: Option<&dyn Fn(u32) -> f64>,
+) {
     let mut signatures: Vec<BTreeSet<Feature>> = vec![features(router, p, &found[0].0)];
     let mut tried: BTreeSet<Vec<bool>> = BTreeSet::new();
     let mut candidates: Vec<(Found, Constraints, BTreeSet<Feature>)> = Vec::new();
@@ -102,7 +114,7 @@ pub(crate) fn alternatives(
                     continue;
                 }
                 searches += 1;
-                if let Some(f) = router.search(p, &c) {
+                if let Some(f) = router.search_guided(p, &c, potential) {
                     let sig = features(router, p, &f);
                     candidates.push((f, c, sig));
                 }

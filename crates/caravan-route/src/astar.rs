@@ -134,6 +134,10 @@ pub(crate) struct Query<'a> {
     pub target_slack_km: f64,
     /// A* when true, plain Dijkstra when false (for checking the potential).
     pub use_potential: bool,
+    /// Exact weights to the sinks under a metric nowhere heavier than this search's (CH
+    /// potentials from the hierarchy), used instead of the great-circle bound: consistent,
+    /// and so close that a search for an alternative settles little more than its path.
+    pub exact_potential: Option<&'a dyn Fn(u32) -> f64>,
     /// Checked every `CANCEL_CHECK_POPS` pops; a cancelled search finds nothing.
     pub cancel: Option<&'a crate::CancelToken>,
 }
@@ -148,6 +152,9 @@ fn blocked_country(avoid: &[Country], c: Country) -> bool {
 
 impl Query<'_> {
     fn potential(&self, v: u32, slope: f64) -> f64 {
+        if let Some(exact) = self.exact_potential {
+            return exact(v);
+        }
         if slope == 0.0 {
             return 0.0;
         }
@@ -170,12 +177,11 @@ impl Query<'_> {
             0.0
         };
         for s in self.sources {
-            if s.weight < ws.reached(s.node) {
+            let key = s.weight + self.potential(s.node, slope);
+            // An infinite potential: the sinks cannot be reached from there.
+            if s.weight < ws.reached(s.node) && key < f64::INFINITY {
                 ws.set(s.node, s.weight, NONE);
-                ws.heap.push(Entry {
-                    key: s.weight + self.potential(s.node, slope),
-                    node: s.node,
-                });
+                ws.heap.push(Entry { key, node: s.node });
             }
         }
         let mut best: Option<(f64, Endpoint)> = None;
@@ -231,11 +237,11 @@ impl Query<'_> {
                 let w = self.pricing.arc_weight(arc);
                 let nd = d + w;
                 if nd < ws.reached(head) {
-                    ws.set(head, nd, ai as u32);
-                    ws.heap.push(Entry {
-                        key: nd + self.potential(head, slope),
-                        node: head,
-                    });
+                    let key = nd + self.potential(head, slope);
+                    if key < f64::INFINITY {
+                        ws.set(head, nd, ai as u32);
+                        ws.heap.push(Entry { key, node: head });
+                    }
                 }
             }
         }

@@ -126,6 +126,46 @@ impl Router {
     }
 
     pub(crate) fn search(&self, p: &Prepared, constraints: &Constraints) -> Option<Found> {
+        self.search_guided(p, constraints, None)
+    }
+
+    /// Runs `f` with the exact weight from any node to the request's destination under its
+    /// own metric (lazy CH potentials), when the hierarchy has that metric cached: an A*
+    /// potential for any search whose constraints close everything the request's close (see
+    /// `alternatives`). `f` gets `None` otherwise.
+    pub(crate) fn with_potential_to_destination<T>(
+        &self,
+        p: &Prepared,
+        f: impl FnOnce(Option<&dyn Fn(u32) -> f64>) -> T,
+    ) -> T {
+        let Some(h) = self.hierarchy.get() else {
+            return f(None);
+        };
+        let key = hierarchy::metric_key(&p.pricing, &p.constraints);
+        let Some((metric, _)) = h.metric(key, Vec::new, false) else {
+            return f(None);
+        };
+        let sinks: Vec<(u32, f64)> =
+            endpoints(&p.dest_access, &p.pricing, &p.constraints, &self.net)
+                .iter()
+                .map(|e| (e.node, e.weight))
+                .collect();
+        h.with_potential_memory(|mem| {
+            let pot = std::cell::RefCell::new(caravan_cch::TargetPotential::new(
+                &h.cch, &metric, &sinks, mem,
+            ));
+            f(Some(&|v| pot.borrow_mut().get(v)))
+        })
+    }
+
+    /// `search`, with A* guided by `potential` (from `with_potential_to_destination`) when
+    /// the hierarchy cannot answer. `constraints` must then close everything `p`'s close.
+    pub(crate) fn search_guided(
+        &self,
+        p: &Prepared,
+        constraints: &Constraints,
+        potential: Option<&dyn Fn(u32) -> f64>,
+    ) -> Option<Found> {
         let sources: Vec<Endpoint> =
             endpoints(&p.origin_access, &p.pricing, constraints, &self.net);
         let sinks: Vec<Endpoint> = endpoints(&p.dest_access, &p.pricing, constraints, &self.net);
@@ -155,6 +195,7 @@ impl Router {
             target_xyz: to_unit_xyz(d.lat, d.lon),
             target_slack_km: slack,
             use_potential: true,
+            exact_potential: potential,
             cancel: p.cancel.as_ref(),
         };
         self.with_workspace(|ws| query.run(ws))
@@ -241,6 +282,7 @@ impl Router {
             target_xyz: to_unit_xyz(n.lat, n.lon),
             target_slack_km: 0.0,
             use_potential,
+            exact_potential: None,
             cancel: None,
         };
         Ok(self.with_workspace(|ws| query.run(ws).map(|f| (f.weight, ws.settled_count))))

@@ -39,6 +39,8 @@ pub(crate) struct Hierarchy {
     pub cch: Cch,
     cache: Mutex<Vec<CachedMetric>>,
     queries: Mutex<Vec<Query>>,
+    /// Memory for CH potentials (alternatives' guided A*), reused like `queries`.
+    potentials: Mutex<Vec<caravan_cch::PotentialMemory>>,
 }
 
 impl Hierarchy {
@@ -52,6 +54,7 @@ impl Hierarchy {
             cch,
             cache: Mutex::new(Vec::new()),
             queries: Mutex::new(Vec::new()),
+            potentials: Mutex::new(Vec::new()),
         }
     }
 
@@ -122,6 +125,23 @@ impl Hierarchy {
             });
         }
         Some((metric, source))
+    }
+
+    pub fn with_potential_memory<T>(
+        &self,
+        f: impl FnOnce(&mut caravan_cch::PotentialMemory) -> T,
+    ) -> T {
+        let mut m = self
+            .potentials
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_else(|| caravan_cch::PotentialMemory::new(&self.cch));
+        let out = f(&mut m);
+        if let Ok(mut p) = self.potentials.lock() {
+            p.push(m);
+        }
+        out
     }
 
     pub fn with_query<T>(&self, f: impl FnOnce(&mut Query) -> T) -> T {

@@ -324,3 +324,39 @@ fn compiled_file_round_trips_and_refuses_other_data_or_damage() {
     assert!(why.contains("CRC"), "{why}");
     assert_eq!(r.hierarchy_stats(), cch.hierarchy_stats());
 }
+
+/// Alternatives on the hierarchy router run their variant searches by A* guided by exact
+/// weights to the destination (CH potentials); they must be the very routes that A* with the
+/// great-circle potential finds.
+#[test]
+fn alternatives_guided_by_the_hierarchy_equal_plain_astar() {
+    let (astar, cch) = routers();
+    for (from, to, optimize) in [
+        ("Tashkent", "Karachi", Criterion::Generalized),
+        ("Almaty", "Urumqi", Criterion::Fastest),
+        ("Ashgabat", "Bandar Abbas", Criterion::Cheapest),
+        ("Urumqi", "Tbilisi", Criterion::Generalized),
+        ("Kabul", "Peshawar", Criterion::Fastest),
+        ("Bishkek", "Kashgar", Criterion::Greenest),
+    ] {
+        let req = RouteRequest {
+            from: Location::Place(from.into()),
+            to: Location::Place(to.into()),
+            optimize,
+            alternatives: 3,
+            ..RouteRequest::default()
+        };
+        let summary = |r: &Router| {
+            let resp = r.route(&req).expect("route");
+            resp.routes
+                .iter()
+                .map(|x| {
+                    let crossings: Vec<String> =
+                        x.border_crossings.iter().map(|c| c.id.clone()).collect();
+                    (format!("{:.6}", x.summary.objective), crossings)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(summary(cch), summary(astar), "{from} -> {to}");
+    }
+}
