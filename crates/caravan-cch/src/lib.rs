@@ -19,7 +19,7 @@ mod topology;
 
 pub use customize::Metric;
 pub use image::ImageError;
-pub use matrix::{all_to_targets, many_to_many, one_to_all, Cell};
+pub use matrix::{all_to_targets, many_to_many, many_to_many_with_progress, one_to_all, Cell};
 pub use potential::{PotentialMemory, TargetPotential};
 pub use query::{EdgeAttrs, Path, Query, Seed};
 pub use topology::Cch;

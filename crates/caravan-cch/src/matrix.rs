@@ -25,6 +25,19 @@ pub fn many_to_many<const K: usize>(
     sources: &[Vec<Seed<K>>],
     targets: &[Vec<Seed<K>>],
 ) -> Vec<Cell<K>> {
+    many_to_many_with_progress(cch, metric, edge_attrs, sources, targets, &|_| {})
+}
+
+/// `many_to_many`, calling `progress(k)` as each batch of `k` searches (one per target,
+/// then one per source) ends, from whichever thread ran them.
+pub fn many_to_many_with_progress<const K: usize>(
+    cch: &Cch,
+    metric: &Metric,
+    edge_attrs: &EdgeAttrs<K>,
+    sources: &[Vec<Seed<K>>],
+    targets: &[Vec<Seed<K>>],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Cell<K>> {
     let n = cch.node_count();
     // Backward searches, in parallel chunks, each thread with its own memory.
     let entries: Vec<(u32, u32, f64, [f64; K])> = targets
@@ -34,6 +47,7 @@ pub fn many_to_many<const K: usize>(
             || Side::<K>::new(n),
             |side, (t, seeds)| {
                 side.run(cch, metric, seeds, false, Some(edge_attrs));
+                progress(1);
                 side.visited
                     .iter()
                     .filter(|&&x| side.dist[x as usize] < f64::INFINITY)
@@ -70,6 +84,7 @@ pub fn many_to_many<const K: usize>(
                     cols
                 ];
                 side.run(cch, metric, seeds, true, Some(edge_attrs));
+                progress(1);
                 for &x in &side.visited {
                     let d = side.dist[x as usize];
                     if d == f64::INFINITY {

@@ -2,7 +2,7 @@
 //! and target under one request's criterion, cargo, constraints and scenario, with its hours,
 //! USD, km and kg CO2e, equal to what single routes report (a test checks it).
 
-use caravan_cch::{many_to_many, one_to_all, EdgeAttrs, Seed};
+use caravan_cch::{many_to_many, many_to_many_with_progress, one_to_all, EdgeAttrs, Seed};
 use serde::{Deserialize, Serialize};
 
 use crate::costing::{Parts, Pricing};
@@ -228,6 +228,16 @@ impl Router {
     /// Best routes between every source and target (or the given pairs) under one set of
     /// options. Builds and customizes the hierarchy as needed.
     pub fn matrix(&self, req: &MatrixRequest) -> Result<MatrixResponse, RouteError> {
+        self.matrix_with_progress(req, &|_, _| {})
+    }
+
+    /// `matrix`, calling `progress(done, total)` as searches end (one per source and per
+    /// target; sparse pairs count each block's), from whichever thread ran them.
+    pub fn matrix_with_progress(
+        &self,
+        req: &MatrixRequest,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<MatrixResponse, RouteError> {
         let template = req.options.route(
             Location::Place(String::new()),
             Location::Place(String::new()),
@@ -271,15 +281,27 @@ impl Router {
             idx.iter().map(|&i| ends[i].seeds.clone()).collect()
         };
         let mut cells: Vec<MatrixCell> = Vec::with_capacity(wanted.len());
+        let total = std::sync::atomic::AtomicU64::new(0);
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let tick = |k: u64| {
+            use std::sync::atomic::Ordering::Relaxed;
+            let d = done.fetch_add(k, Relaxed) + k;
+            progress(d, total.load(Relaxed));
+        };
         if req.pairs.is_none() {
+            total.store(
+                (sources.len() + targets.len()) as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
             let all_s: Vec<usize> = (0..sources.len()).collect();
             let all_t: Vec<usize> = (0..targets.len()).collect();
-            let m = many_to_many(
+            let m = many_to_many_with_progress(
                 &h.cch,
                 &metric,
                 &edge_attrs,
                 &seeds_of(&sources, &all_s),
                 &seeds_of(&targets, &all_t),
+                &tick,
             );
             for &(i, j) in &wanted {
                 let c = m[i * targets.len() + j];
@@ -291,6 +313,8 @@ impl Router {
             const SOURCE_BLOCK: usize = 64;
             let mut order: Vec<usize> = (0..wanted.len()).collect();
             order.sort_by_key(|&k| wanted[k]);
+            // Counted in pairs: a block's searches are not known before it is formed.
+            total.store(wanted.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let mut by_pair = vec![None; wanted.len()];
             let mut start = 0;
             while start < order.len() {
@@ -324,6 +348,7 @@ impl Router {
                     let c = m[si * block_targets.len() + tj];
                     by_pair[k] = Some(to_cell(i, j, c.weight, c.attrs, &opts.pricing));
                 }
+                tick((end - start) as u64);
                 start = end;
             }
             cells.extend(by_pair.into_iter().flatten());

@@ -249,7 +249,34 @@ pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
         pairs,
         options,
     };
-    let resp = router.matrix(&req).map_err(route_failure)?;
+    // A bar on standard error for runs long enough to wait on (hidden when it is not a
+    // terminal, so pipes and logs stay clean).
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(4),
+    )
+    .with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} matrix {bar:30} {pos}/{len} {msg}, {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(if req.pairs.is_some() {
+        "pairs"
+    } else {
+        "searches"
+    });
+    let long = req.sources.len() * req.targets.len() >= 250_000
+        || req.pairs.as_ref().is_some_and(|p| p.len() >= 250_000);
+    let resp = router
+        .matrix_with_progress(&req, &|done, total| {
+            if long {
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+        })
+        .map_err(route_failure)?;
+    bar.finish_and_clear();
     tracing::info!(
         elapsed_ms = t.elapsed().as_millis() as u64,
         cells = resp.cells.len(),
