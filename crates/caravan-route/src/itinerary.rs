@@ -65,107 +65,200 @@ fn split_access(parts: &Parts) -> (Parts, Parts) {
     (drive, handling)
 }
 
+/// A found path as the public route: legs, crossings, transfers, profile and notes.
 pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best: &Found) -> Route {
+    let mut b = Builder::new(router, p);
+    let mut cursor = b.leave_origin(f);
     let net = &router.net;
-    let g = &router.graph;
-    let pricing = &p.pricing;
-    let mut total = Parts::default();
-    let mut border_range = (0.0_f64, 0.0_f64);
-    let mut legs: Vec<Leg> = Vec::new();
-    let mut crossings = Vec::new();
-    let mut transfers = Vec::new();
-    let mut notes = Vec::new();
-    let mut countries: Vec<String> = Vec::new();
-    let mut modes: Vec<String> = Vec::new();
-    let mut profile = vec![ProfilePoint {
-        km: 0.0,
-        hours: 0.0,
-        cost_usd: 0.0,
-        event: "start",
-        label: p.origin.endpoint.name.clone(),
-    }];
-    let point = |total: &Parts, event: &'static str, label: String| ProfilePoint {
-        km: round(total.km, 2),
-        hours: round(total.hours(), 3),
-        cost_usd: round(total.usd(), 2),
-        event,
-        label,
-    };
-    let node_ll = |n: u32| {
-        let nd = &net.nodes[n as usize];
+    let mut last_country = net.nodes[cursor as usize].country;
+    push_country(&mut b.countries, last_country);
+    for &ai in &f.arcs {
+        let arc = &router.graph.arcs[ai as usize];
+        let parts = p.pricing.arc_parts(arc);
+        match arc.kind {
+            ArcKind::Transfer { terminal } => b.transfer(cursor, arc.head, terminal, &parts),
+            ArcKind::Border {
+                bcp,
+                dir,
+                gauge_change,
+            } => b.border(arc, cursor, bcp, dir, gauge_change, &parts),
+            ArcKind::Line => b.line(arc, cursor, &parts),
+        }
+        let hc = net.nodes[arc.head as usize].country;
+        if hc != last_country && !hc.is_none() {
+            push_country(&mut b.countries, hc);
+            last_country = hc;
+        }
+        cursor = arc.head;
+    }
+    b.reach_destination(f, cursor);
+    b.finish(f, rank, best)
+}
+
+/// The route as it is walked, arc by arc: what has been totalled and listed so far, and the
+/// leg still open.
+struct Builder<'a> {
+    router: &'a Router,
+    p: &'a Prepared,
+    total: Parts,
+    /// Low and high total border hours (each crossing's plausible range).
+    border_range: (f64, f64),
+    legs: Vec<Leg>,
+    crossings: Vec<BorderCrossing>,
+    transfers: Vec<Transfer>,
+    notes: Vec<String>,
+    countries: Vec<String>,
+    modes: Vec<String>,
+    profile: Vec<ProfilePoint>,
+    leg: Option<LegAcc>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(router: &'a Router, p: &'a Prepared) -> Builder<'a> {
+        Builder {
+            router,
+            p,
+            total: Parts::default(),
+            border_range: (0.0, 0.0),
+            legs: Vec::new(),
+            crossings: Vec::new(),
+            transfers: Vec::new(),
+            notes: Vec::new(),
+            countries: Vec::new(),
+            modes: Vec::new(),
+            profile: vec![ProfilePoint {
+                km: 0.0,
+                hours: 0.0,
+                cost_usd: 0.0,
+                event: "start",
+                label: p.origin.endpoint.name.clone(),
+            }],
+            leg: None,
+        }
+    }
+
+    /// A profile point at the running total.
+    fn point(&self, event: &'static str, label: String) -> ProfilePoint {
+        ProfilePoint {
+            km: round(self.total.km, 2),
+            hours: round(self.total.hours(), 3),
+            cost_usd: round(self.total.usd(), 2),
+            event,
+            label,
+        }
+    }
+
+    fn mark(&mut self, event: &'static str, label: String) {
+        let point = self.point(event, label);
+        self.profile.push(point);
+    }
+
+    /// A "move" point, unless the profile already ends at this distance.
+    fn mark_move_if_moved(&mut self, label: String) {
+        if self
+            .profile
+            .last()
+            .is_some_and(|x| (x.km - self.total.km).abs() > 1e-9)
+        {
+            self.mark("move", label);
+        }
+    }
+
+    fn node_ll(&self, n: u32) -> [f64; 2] {
+        let nd = &self.router.net.nodes[n as usize];
         [nd.lon, nd.lat]
-    };
-    let name_at = |n: u32| {
-        let nd = &net.nodes[n as usize];
-        router.landmark_name(nd.lat, nd.lon, 40.0).map_or_else(
+    }
+
+    fn name_at(&self, n: u32) -> String {
+        let nd = &self.router.net.nodes[n as usize];
+        self.router.landmark_name(nd.lat, nd.lon, 40.0).map_or_else(
             || format!("{:.3},{:.3}", nd.lat, nd.lon),
             |s| format!("near {s}"),
         )
-    };
+    }
 
-    let close_leg =
-        |leg: &mut Option<LegAcc>, to: String, legs: &mut Vec<Leg>, modes: &mut Vec<String>| {
-            if let Some(l) = leg.take() {
-                if l.parts.km <= 0.0 && l.geometry.len() < 2 {
-                    return;
-                }
-                let m = l.mode.as_str().to_owned();
-                if modes.last() != Some(&m) {
-                    modes.push(m.clone());
-                }
-                legs.push(Leg {
-                    mode: m,
-                    from: l.from,
-                    to,
-                    distance_km: round(l.parts.km, 2),
-                    hours: round(l.parts.hours(), 3),
-                    cost_usd: round(l.parts.usd(), 2),
-                    co2e_kg: round(l.parts.co2e_kg, 2),
-                    countries: l.countries,
-                    geometry: l.geometry,
-                });
-            }
-        };
+    fn start_leg(&self, mode: LinkClass, from: String, at: u32) -> LegAcc {
+        LegAcc {
+            mode,
+            from,
+            parts: Parts::default(),
+            countries: Vec::new(),
+            geometry: vec![self.node_ll(at)],
+        }
+    }
 
-    // Leaving the origin.
-    let origin_access = &p.origin_access[f.source.tag];
-    let start_node = origin_access.node;
-    let origin_name = p.origin.endpoint.name.clone();
-    let mut leg: Option<LegAcc> = None;
-    let start_leg = |mode: LinkClass, from: String, at: u32| LegAcc {
-        mode,
-        from,
-        parts: Parts::default(),
-        countries: Vec::new(),
-        geometry: vec![node_ll(at)],
-    };
-    if origin_access.handled {
+    /// Ends a leg at `to` (a leg with no distance and no geometry is dropped).
+    fn push_leg(&mut self, l: LegAcc, to: String) {
+        if l.parts.km <= 0.0 && l.geometry.len() < 2 {
+            return;
+        }
+        let m = l.mode.as_str().to_owned();
+        if self.modes.last() != Some(&m) {
+            self.modes.push(m.clone());
+        }
+        self.legs.push(Leg {
+            mode: m,
+            from: l.from,
+            to,
+            distance_km: round(l.parts.km, 2),
+            hours: round(l.parts.hours(), 3),
+            cost_usd: round(l.parts.usd(), 2),
+            co2e_kg: round(l.parts.co2e_kg, 2),
+            countries: l.countries,
+            geometry: l.geometry,
+        });
+    }
+
+    fn close_leg(&mut self, to: String) {
+        if let Some(l) = self.leg.take() {
+            self.push_leg(l, to);
+        }
+    }
+
+    /// Leaving the origin: a drive and loading at a terminal, or the start of a road leg.
+    /// Returns the node the path starts from.
+    fn leave_origin(&mut self, f: &Found) -> u32 {
+        let (router, p) = (self.router, self.p);
+        let net = &router.net;
+        let origin_access = &p.origin_access[f.source.tag];
+        let start_node = origin_access.node;
+        let origin_name = p.origin.endpoint.name.clone();
+        if !origin_access.handled {
+            // Road access: the drive to the snapped node is part of the first leg.
+            let mut l = self.start_leg(LinkClass::Road, origin_name, start_node);
+            l.geometry
+                .insert(0, [p.origin.endpoint.lon, p.origin.endpoint.lat]);
+            l.parts.add(&origin_access.parts);
+            self.total.add(&origin_access.parts);
+            self.leg = Some(l);
+            return start_node;
+        }
         let kind = match origin_access.terminal {
             Some(t) => net.terminals[t].kind.as_str(),
             None => "road_rail_terminal",
         };
         let at = origin_access.terminal.map_or_else(
-            || terminal_name(origin_access.layer, name_at(start_node), &origin_name),
+            || terminal_name(origin_access.layer, self.name_at(start_node), &origin_name),
             |t| net.terminals[t].name.clone(),
         );
         // The drive to the terminal is a road leg of its own; the handling is the transfer.
         let (drive, handling) = split_access(&origin_access.parts);
         if drive.km > 0.0 {
-            let mut l = start_leg(LinkClass::Road, origin_name.clone(), start_node);
+            let mut l = self.start_leg(LinkClass::Road, origin_name, start_node);
             l.geometry = vec![
                 [p.origin.endpoint.lon, p.origin.endpoint.lat],
-                node_ll(start_node),
+                self.node_ll(start_node),
             ];
             l.parts = drive;
             l.countries = vec![p.origin.country.to_string()];
-            total.add(&drive);
-            close_leg(&mut Some(l), at.clone(), &mut legs, &mut modes);
-            profile.push(point(&total, "move", at.clone()));
+            self.total.add(&drive);
+            self.push_leg(l, at.clone());
+            self.mark("move", at.clone());
         }
-        total.add(&handling);
+        self.total.add(&handling);
         let (basis, source) = handling_source(router, origin_access.terminal);
-        let ll = node_ll(start_node);
-        transfers.push(Transfer {
+        let ll = self.node_ll(start_node);
+        self.transfers.push(Transfer {
             kind: kind.to_owned(),
             at,
             from_mode: "road".into(),
@@ -178,257 +271,251 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
             lon: ll[0],
             at_km: round(drive.km, 2),
         });
-        basis_note("loading at origin", "handling", basis, &mut notes);
-        profile.push(point(
-            &total,
+        basis_note("loading at origin", "handling", basis, &mut self.notes);
+        self.mark("transfer", format!("loading onto {}", origin_access.layer));
+        start_node
+    }
+
+    /// A change of layer at a terminal along the path.
+    fn transfer(&mut self, tail: u32, head: u32, terminal: u32, parts: &Parts) {
+        let net = &self.router.net;
+        let t = &net.terminals[terminal as usize];
+        // The attachment distance to the terminal ends the leg that reaches it, so the legs
+        // add up to the route; the handling is the transfer.
+        let (drive, parts) = split_access(parts);
+        if drive.km > 0.0 {
+            if self.leg.is_none() {
+                let mut l = self.start_leg(LinkClass::Road, self.name_at(tail), tail);
+                l.countries = vec![net.nodes[tail as usize].country.to_string()];
+                self.leg = Some(l);
+            }
+            if let Some(l) = self.leg.as_mut() {
+                l.parts.add(&drive);
+                l.geometry.push([t.lon, t.lat]);
+            }
+            self.total.add(&drive);
+        }
+        self.close_leg(t.name.clone());
+        self.mark_move_if_moved(t.name.clone());
+        self.total.add(&parts);
+        let from_layer = net.nodes[tail as usize].layer;
+        let to_layer = net.nodes[head as usize].layer;
+        self.transfers.push(Transfer {
+            kind: t.kind.as_str().into(),
+            at: t.name.clone(),
+            from_mode: from_layer.to_string(),
+            to_mode: to_layer.to_string(),
+            hours: round(parts.hours(), 2),
+            cost_usd: round(parts.usd(), 2),
+            basis: worst(t.handling_hours.basis, t.handling_usd_per_t.basis)
+                .as_str()
+                .into(),
+            source: format!(
+                "hours: {}; cost: {}",
+                t.handling_hours.source, t.handling_usd_per_t.source
+            ),
+            lat: t.lat,
+            lon: t.lon,
+            at_km: round(self.total.km, 2),
+        });
+        basis_note(
+            &t.name,
+            "handling time",
+            t.handling_hours.basis,
+            &mut self.notes,
+        );
+        basis_note(
+            &t.name,
+            "handling cost",
+            t.handling_usd_per_t.basis,
+            &mut self.notes,
+        );
+        self.mark(
             "transfer",
-            format!("loading onto {}", origin_access.layer),
-        ));
-    } else {
-        // Road access: the drive to the snapped node is part of the first leg.
-        let mut l = start_leg(LinkClass::Road, origin_name.clone(), start_node);
-        l.geometry
-            .insert(0, [p.origin.endpoint.lon, p.origin.endpoint.lat]);
-        l.parts.add(&origin_access.parts);
-        total.add(&origin_access.parts);
-        leg = Some(l);
+            format!("{} ({} to {})", t.name, from_layer, to_layer),
+        );
     }
 
-    let mut cursor = start_node;
-    let mut last_country = net.nodes[start_node as usize].country;
-    push_country(&mut countries, last_country);
-    for &ai in &f.arcs {
-        let arc = &g.arcs[ai as usize];
-        let tail = cursor;
-        let head = arc.head;
-        let parts = pricing.arc_parts(arc);
-        match arc.kind {
-            ArcKind::Transfer { terminal } => {
-                let t = &net.terminals[terminal as usize];
-                // The attachment distance to the terminal ends the leg that reaches it, so
-                // the legs add up to the route; the handling is the transfer.
-                let (drive, parts) = split_access(&parts);
-                if drive.km > 0.0 {
-                    let l = leg.get_or_insert_with(|| {
-                        let mut l = start_leg(LinkClass::Road, name_at(tail), tail);
-                        l.countries = vec![net.nodes[tail as usize].country.to_string()];
-                        l
-                    });
-                    l.parts.add(&drive);
-                    l.geometry.push([t.lon, t.lat]);
-                    total.add(&drive);
-                }
-                close_leg(&mut leg, t.name.clone(), &mut legs, &mut modes);
-                if profile
-                    .last()
-                    .is_some_and(|x| (x.km - total.km).abs() > 1e-9)
-                {
-                    profile.push(point(&total, "move", t.name.clone()));
-                }
-                total.add(&parts);
-                let from_layer = net.nodes[tail as usize].layer;
-                let to_layer = net.nodes[head as usize].layer;
-                transfers.push(Transfer {
-                    kind: t.kind.as_str().into(),
-                    at: t.name.clone(),
-                    from_mode: from_layer.to_string(),
-                    to_mode: to_layer.to_string(),
-                    hours: round(parts.hours(), 2),
-                    cost_usd: round(parts.usd(), 2),
-                    basis: worst(t.handling_hours.basis, t.handling_usd_per_t.basis)
-                        .as_str()
-                        .into(),
-                    source: format!(
-                        "hours: {}; cost: {}",
-                        t.handling_hours.source, t.handling_usd_per_t.source
-                    ),
-                    lat: t.lat,
-                    lon: t.lon,
-                    at_km: round(total.km, 2),
-                });
-                basis_note(&t.name, "handling time", t.handling_hours.basis, &mut notes);
-                basis_note(
-                    &t.name,
-                    "handling cost",
-                    t.handling_usd_per_t.basis,
-                    &mut notes,
-                );
-                profile.push(point(
-                    &total,
-                    "transfer",
-                    format!("{} ({} to {})", t.name, from_layer, to_layer),
-                ));
+    /// A border crossing: the wait and fee, a gauge change if any, and the crossing link
+    /// itself as the start of the next leg.
+    fn border(
+        &mut self,
+        arc: &crate::graph::Arc,
+        tail: u32,
+        bcp: u32,
+        dir: Direction,
+        gauge_change: bool,
+        parts: &Parts,
+    ) {
+        let router = self.router;
+        let net = &router.net;
+        let b = &net.bcps[bcp as usize];
+        let (from_c, to_c) = match dir {
+            Direction::AToB => (b.country_a, b.country_b),
+            Direction::BToA => (b.country_b, b.country_a),
+        };
+        self.close_leg(b.side_name(from_c).to_owned());
+        self.mark("move", b.side_name(from_c).to_owned());
+        let wait = Parts {
+            border_hours: parts.border_hours,
+            border_usd: parts.border_usd,
+            ..Parts::default()
+        };
+        self.total.add(&wait);
+        let d = dir.index();
+        // A scenario that changes the wait scales its range with it.
+        let scale = if b.wait_hours[d] > 0.0 {
+            parts.border_hours / b.wait_hours[d]
+        } else {
+            1.0
+        };
+        let (lo, hi) = (b.wait_range[d].0 * scale, b.wait_range[d].1 * scale);
+        self.border_range.0 += lo;
+        self.border_range.1 += hi;
+        let (wait_basis, wait_source) = match &b.wait_default_source[d] {
+            Some(s) => ("median_of_measured".to_owned(), s.clone()),
+            None => (b.wait_basis.as_str().to_owned(), b.wait_source.clone()),
+        };
+        self.crossings.push(BorderCrossing {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            countries: [from_c.to_string(), to_c.to_string()],
+            mode: b.mode.to_string(),
+            status: b.status.as_str().into(),
+            listed: b.listed,
+            wait_hours: round(parts.border_hours, 2),
+            wait_low_hours: round(lo, 2),
+            wait_high_hours: round(hi, 2),
+            fee_usd: round(parts.border_usd, 2),
+            wait_basis,
+            fee_basis: b.fee_basis.as_str().into(),
+            wait_source,
+            fee_source: b.fee_source.clone(),
+            gauge_change,
+            lat: b.lat,
+            lon: b.lon,
+            at_km: round(self.total.km, 2),
+        });
+        if b.wait_default_source[d].is_some() {
+            let s = format!(
+                "{}: no measured clearance time in this direction; the median of comparable measured crossings is used",
+                b.name
+            );
+            if !self.notes.contains(&s) {
+                self.notes.push(s);
             }
-            ArcKind::Border {
-                bcp,
-                dir,
-                gauge_change,
-            } => {
-                let b = &net.bcps[bcp as usize];
-                let (from_c, to_c) = match dir {
-                    Direction::AToB => (b.country_a, b.country_b),
-                    Direction::BToA => (b.country_b, b.country_a),
-                };
-                close_leg(
-                    &mut leg,
-                    b.side_name(from_c).to_owned(),
-                    &mut legs,
-                    &mut modes,
-                );
-                profile.push(point(&total, "move", b.side_name(from_c).to_owned()));
-                let wait = Parts {
-                    border_hours: parts.border_hours,
-                    border_usd: parts.border_usd,
-                    ..Parts::default()
-                };
-                total.add(&wait);
-                let d = dir.index();
-                // A scenario that changes the wait scales its range with it.
-                let scale = if b.wait_hours[d] > 0.0 {
-                    parts.border_hours / b.wait_hours[d]
-                } else {
-                    1.0
-                };
-                let (lo, hi) = (b.wait_range[d].0 * scale, b.wait_range[d].1 * scale);
-                border_range.0 += lo;
-                border_range.1 += hi;
-                let (wait_basis, wait_source) = match &b.wait_default_source[d] {
-                    Some(s) => ("median_of_measured".to_owned(), s.clone()),
-                    None => (b.wait_basis.as_str().to_owned(), b.wait_source.clone()),
-                };
-                crossings.push(BorderCrossing {
-                    id: b.id.clone(),
-                    name: b.name.clone(),
-                    countries: [from_c.to_string(), to_c.to_string()],
-                    mode: b.mode.to_string(),
-                    status: b.status.as_str().into(),
-                    listed: b.listed,
-                    wait_hours: round(parts.border_hours, 2),
-                    wait_low_hours: round(lo, 2),
-                    wait_high_hours: round(hi, 2),
-                    fee_usd: round(parts.border_usd, 2),
-                    wait_basis,
-                    fee_basis: b.fee_basis.as_str().into(),
-                    wait_source,
-                    fee_source: b.fee_source.clone(),
-                    gauge_change,
-                    lat: b.lat,
-                    lon: b.lon,
-                    at_km: round(total.km, 2),
-                });
-                if b.wait_default_source[d].is_some() {
-                    let s = format!(
-                        "{}: no measured clearance time in this direction; the median of comparable measured crossings is used",
-                        b.name
-                    );
-                    if !notes.contains(&s) {
-                        notes.push(s);
-                    }
-                } else {
-                    basis_note(&b.name, "clearance time", b.wait_basis, &mut notes);
-                }
-                basis_note(&b.name, "fee", b.fee_basis, &mut notes);
-                profile.push(point(&total, "border", b.name.clone()));
-                if gauge_change {
-                    let gauge = Parts {
-                        transfer_hours: parts.transfer_hours,
-                        transfer_usd: parts.transfer_usd,
-                        ..Parts::default()
-                    };
-                    total.add(&gauge);
-                    let gp = &net.params.gauge_change;
-                    transfers.push(Transfer {
-                        kind: "gauge_change".into(),
-                        at: b.name.clone(),
-                        from_mode: format!("rail {} mm", g.gauge[tail as usize]),
-                        to_mode: format!("rail {} mm", g.gauge[head as usize]),
-                        hours: round(gauge.hours(), 2),
-                        cost_usd: round(gauge.usd(), 2),
-                        basis: worst(gp.hours.basis, gp.usd_per_t.basis).as_str().into(),
-                        source: format!(
-                            "hours: {}; cost: {}",
-                            gp.hours.source, gp.usd_per_t.source
-                        ),
-                        lat: b.lat,
-                        lon: b.lon,
-                        at_km: round(total.km, 2),
-                    });
-                    basis_note("gauge change", "time", gp.hours.basis, &mut notes);
-                    profile.push(point(
-                        &total,
-                        "transfer",
-                        format!("gauge change at {}", b.name),
-                    ));
-                }
-                // The crossing link itself starts the next leg.
-                let mut l = start_leg(arc.class, b.side_name(to_c).to_owned(), tail);
-                let moving = Parts {
-                    km: parts.km,
-                    moving_hours: parts.moving_hours,
-                    moving_usd: parts.moving_usd,
-                    co2e_kg: parts.co2e_kg,
-                    ..Parts::default()
-                };
-                l.parts.add(&moving);
-                total.add(&moving);
-                append_geometry(router, arc, tail, &mut l.geometry);
-                push_country(&mut l.countries, to_c);
-                leg = Some(l);
-            }
-            ArcKind::Line => {
-                let l = leg.get_or_insert_with(|| {
-                    let from = if legs.is_empty() && transfers.len() <= 1 && crossings.is_empty() {
-                        origin_name.clone()
-                    } else {
-                        transfers
-                            .last()
-                            .map_or_else(|| name_at(tail), |t| t.at.clone())
-                    };
-                    start_leg(arc.class, from, tail)
-                });
-                if l.mode != arc.class {
-                    // e.g. open sea into the Caspian basin: a new leg of another class.
-                    let to = name_at(tail);
-                    close_leg(&mut leg, to.clone(), &mut legs, &mut modes);
-                    leg = Some(start_leg(arc.class, to, tail));
-                }
-                let l = leg.as_mut().expect("leg was just started");
-                l.parts.add(&parts);
-                total.add(&parts);
-                append_geometry(router, arc, tail, &mut l.geometry);
-                push_country(&mut l.countries, net.nodes[tail as usize].country);
-                push_country(&mut l.countries, net.nodes[head as usize].country);
-            }
+        } else {
+            basis_note(&b.name, "clearance time", b.wait_basis, &mut self.notes);
         }
-        let hc = net.nodes[head as usize].country;
-        if hc != last_country && !hc.is_none() {
-            push_country(&mut countries, hc);
-            last_country = hc;
+        basis_note(&b.name, "fee", b.fee_basis, &mut self.notes);
+        self.mark("border", b.name.clone());
+        if gauge_change {
+            self.gauge_change(b, arc.head, tail, parts);
         }
-        cursor = head;
+        // The crossing link itself starts the next leg.
+        let mut l = self.start_leg(arc.class, b.side_name(to_c).to_owned(), tail);
+        let moving = Parts {
+            km: parts.km,
+            moving_hours: parts.moving_hours,
+            moving_usd: parts.moving_usd,
+            co2e_kg: parts.co2e_kg,
+            ..Parts::default()
+        };
+        l.parts.add(&moving);
+        self.total.add(&moving);
+        append_geometry(router, arc, tail, &mut l.geometry);
+        push_country(&mut l.countries, to_c);
+        self.leg = Some(l);
     }
 
-    // Reaching the destination.
-    let dest_access = &p.dest_access[f.sink.tag];
-    let dest_name = p.destination.endpoint.name.clone();
-    if dest_access.handled {
+    fn gauge_change(&mut self, b: &caravan_net::Bcp, head: u32, tail: u32, parts: &Parts) {
+        let router = self.router;
+        let g = &router.graph;
+        let gauge = Parts {
+            transfer_hours: parts.transfer_hours,
+            transfer_usd: parts.transfer_usd,
+            ..Parts::default()
+        };
+        self.total.add(&gauge);
+        let gp = &router.net.params.gauge_change;
+        self.transfers.push(Transfer {
+            kind: "gauge_change".into(),
+            at: b.name.clone(),
+            from_mode: format!("rail {} mm", g.gauge[tail as usize]),
+            to_mode: format!("rail {} mm", g.gauge[head as usize]),
+            hours: round(gauge.hours(), 2),
+            cost_usd: round(gauge.usd(), 2),
+            basis: worst(gp.hours.basis, gp.usd_per_t.basis).as_str().into(),
+            source: format!("hours: {}; cost: {}", gp.hours.source, gp.usd_per_t.source),
+            lat: b.lat,
+            lon: b.lon,
+            at_km: round(self.total.km, 2),
+        });
+        basis_note("gauge change", "time", gp.hours.basis, &mut self.notes);
+        self.mark("transfer", format!("gauge change at {}", b.name));
+    }
+
+    /// Line-haul along a link: added to the open leg, or to a new one.
+    fn line(&mut self, arc: &crate::graph::Arc, tail: u32, parts: &Parts) {
+        let router = self.router;
+        let net = &router.net;
+        if self.leg.is_none() {
+            let from =
+                if self.legs.is_empty() && self.transfers.len() <= 1 && self.crossings.is_empty() {
+                    self.p.origin.endpoint.name.clone()
+                } else {
+                    self.transfers
+                        .last()
+                        .map_or_else(|| self.name_at(tail), |t| t.at.clone())
+                };
+            self.leg = Some(self.start_leg(arc.class, from, tail));
+        }
+        if self.leg.as_ref().is_some_and(|l| l.mode != arc.class) {
+            // e.g. open sea into the Caspian basin: a new leg of another class.
+            let to = self.name_at(tail);
+            self.close_leg(to.clone());
+            self.leg = Some(self.start_leg(arc.class, to, tail));
+        }
+        self.total.add(parts);
+        if let Some(l) = self.leg.as_mut() {
+            l.parts.add(parts);
+            append_geometry(router, arc, tail, &mut l.geometry);
+            push_country(&mut l.countries, net.nodes[tail as usize].country);
+            push_country(&mut l.countries, net.nodes[arc.head as usize].country);
+        }
+    }
+
+    /// Reaching the destination from the path's last node: unloading at a terminal and a
+    /// drive, or the end of the road leg.
+    fn reach_destination(&mut self, f: &Found, cursor: u32) {
+        let (router, p) = (self.router, self.p);
+        let net = &router.net;
+        let dest_access = &p.dest_access[f.sink.tag];
+        let dest_name = p.destination.endpoint.name.clone();
+        if !dest_access.handled {
+            if let Some(l) = self.leg.as_mut() {
+                l.parts.add(&dest_access.parts);
+                l.geometry
+                    .push([p.destination.endpoint.lon, p.destination.endpoint.lat]);
+            }
+            self.total.add(&dest_access.parts);
+            self.close_leg(dest_name.clone());
+            self.mark("end", dest_name);
+            push_country(&mut self.countries, p.destination.country);
+            return;
+        }
         let arrival = dest_access.terminal.map_or_else(
-            || terminal_name(dest_access.layer, name_at(cursor), &dest_name),
+            || terminal_name(dest_access.layer, self.name_at(cursor), &dest_name),
             |t| net.terminals[t].name.clone(),
         );
-        close_leg(&mut leg, arrival.clone(), &mut legs, &mut modes);
+        self.close_leg(arrival.clone());
         // The last line-haul point before unloading, so the chart shows the move.
-        if profile
-            .last()
-            .is_some_and(|x| (x.km - total.km).abs() > 1e-9)
-        {
-            profile.push(point(&total, "move", arrival.clone()));
-        }
+        self.mark_move_if_moved(arrival.clone());
         let (drive, handling) = split_access(&dest_access.parts);
-        total.add(&handling);
+        self.total.add(&handling);
         let (basis, source) = handling_source(router, dest_access.terminal);
-        let ll = node_ll(cursor);
-        transfers.push(Transfer {
+        let ll = self.node_ll(cursor);
+        self.transfers.push(Transfer {
             kind: dest_access
                 .terminal
                 .map_or("road_rail_terminal", |t| net.terminals[t].kind.as_str())
@@ -442,82 +529,85 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
             source,
             lat: ll[1],
             lon: ll[0],
-            at_km: round(total.km, 2),
+            at_km: round(self.total.km, 2),
         });
-        basis_note("unloading at destination", "handling", basis, &mut notes);
-        profile.push(point(
-            &total,
-            "transfer",
-            format!("unloading from {}", dest_access.layer),
-        ));
+        basis_note(
+            "unloading at destination",
+            "handling",
+            basis,
+            &mut self.notes,
+        );
+        self.mark("transfer", format!("unloading from {}", dest_access.layer));
         if drive.km > 0.0 {
-            let mut l = start_leg(LinkClass::Road, arrival, cursor);
+            let mut l = self.start_leg(LinkClass::Road, arrival, cursor);
             l.geometry
                 .push([p.destination.endpoint.lon, p.destination.endpoint.lat]);
             l.parts = drive;
             l.countries = vec![p.destination.country.to_string()];
-            total.add(&drive);
-            close_leg(&mut Some(l), dest_name.clone(), &mut legs, &mut modes);
+            self.total.add(&drive);
+            self.push_leg(l, dest_name.clone());
         }
-    } else {
-        if let Some(l) = leg.as_mut() {
-            l.parts.add(&dest_access.parts);
-            l.geometry
-                .push([p.destination.endpoint.lon, p.destination.endpoint.lat]);
-        }
-        total.add(&dest_access.parts);
-        close_leg(&mut leg, dest_name.clone(), &mut legs, &mut modes);
-    }
-    profile.push(point(&total, "end", dest_name));
-    push_country(&mut countries, p.destination.country);
-
-    for m in &modes {
-        if let Some(c) = LinkClass::parse(m) {
-            let cp = net.params.class(c);
-            basis_note(m, "cost per t-km", cp.cost_usd_per_tkm.basis, &mut notes);
-            basis_note(m, "speed", cp.speed_kmh.basis, &mut notes);
-        }
+        self.mark("end", dest_name);
+        push_country(&mut self.countries, p.destination.country);
     }
 
-    let summary = Summary {
-        distance_km: round(total.km, 2),
-        hours: round(total.hours(), 2),
-        days: round(total.hours() / 24.0, 2),
-        hours_moving: round(total.moving_hours, 2),
-        hours_border: round(total.border_hours, 2),
-        hours_border_low: round(border_range.0, 2),
-        hours_border_high: round(border_range.1, 2),
-        hours_transfer: round(total.transfer_hours, 2),
-        cost_usd: round(total.usd(), 2),
-        cost_moving_usd: round(total.moving_usd, 2),
-        cost_border_usd: round(total.border_usd, 2),
-        cost_transfer_usd: round(total.transfer_usd, 2),
-        co2e_kg: round(total.co2e_kg, 2),
-        objective: round(pricing.weight(&total), 4),
-        modes,
-        countries,
-    };
-    // The search priced arcs from precomputed tables; the result from their parts. They agree.
-    debug_assert!(
-        (pricing.weight(&route_totals(router, p, f)) - f.weight).abs()
-            <= 1e-6 * f.weight.abs().max(1.0),
-        "search weight {} differs from the route's parts",
-        f.weight
-    );
-    let distinguished_by = if rank == 0 {
-        Vec::new()
-    } else {
-        explain(router, p, f, best, &summary)
-    };
-    Route {
-        rank,
-        distinguished_by,
-        summary,
-        legs,
-        border_crossings: crossings,
-        transfers,
-        profile,
-        unsourced_or_default: notes,
+    /// The summary, notes on each mode's sources, and what sets an alternative apart.
+    fn finish(mut self, f: &Found, rank: usize, best: &Found) -> Route {
+        let (router, p) = (self.router, self.p);
+        for m in &self.modes {
+            if let Some(c) = LinkClass::parse(m) {
+                let cp = router.net.params.class(c);
+                basis_note(
+                    m,
+                    "cost per t-km",
+                    cp.cost_usd_per_tkm.basis,
+                    &mut self.notes,
+                );
+                basis_note(m, "speed", cp.speed_kmh.basis, &mut self.notes);
+            }
+        }
+        let total = &self.total;
+        let summary = Summary {
+            distance_km: round(total.km, 2),
+            hours: round(total.hours(), 2),
+            days: round(total.hours() / 24.0, 2),
+            hours_moving: round(total.moving_hours, 2),
+            hours_border: round(total.border_hours, 2),
+            hours_border_low: round(self.border_range.0, 2),
+            hours_border_high: round(self.border_range.1, 2),
+            hours_transfer: round(total.transfer_hours, 2),
+            cost_usd: round(total.usd(), 2),
+            cost_moving_usd: round(total.moving_usd, 2),
+            cost_border_usd: round(total.border_usd, 2),
+            cost_transfer_usd: round(total.transfer_usd, 2),
+            co2e_kg: round(total.co2e_kg, 2),
+            objective: round(p.pricing.weight(total), 4),
+            modes: self.modes,
+            countries: self.countries,
+        };
+        // The search priced arcs from precomputed tables; the result from their parts. They
+        // agree.
+        debug_assert!(
+            (p.pricing.weight(&route_totals(router, p, f)) - f.weight).abs()
+                <= 1e-6 * f.weight.abs().max(1.0),
+            "search weight {} differs from the route's parts",
+            f.weight
+        );
+        let distinguished_by = if rank == 0 {
+            Vec::new()
+        } else {
+            explain(router, p, f, best, &summary)
+        };
+        Route {
+            rank,
+            distinguished_by,
+            summary,
+            legs: self.legs,
+            border_crossings: self.crossings,
+            transfers: self.transfers,
+            profile: self.profile,
+            unsourced_or_default: self.notes,
+        }
     }
 }
 

@@ -331,6 +331,26 @@ fn compiled_file_round_trips_and_refuses_other_data_or_damage() {
 #[test]
 fn alternatives_guided_by_the_hierarchy_equal_plain_astar() {
     let (astar, cch) = routers();
+    let road_only = RouteRequest {
+        from: Location::Place("Tashkent".into()),
+        to: Location::Place("Karachi".into()),
+        modes: vec![Layer::Road],
+        alternatives: 2,
+        ..RouteRequest::default()
+    };
+    let show = |r: &Router| {
+        r.route(&road_only)
+            .expect("route")
+            .routes
+            .iter()
+            .map(|x| {
+                let crossings: Vec<String> =
+                    x.border_crossings.iter().map(|c| c.id.clone()).collect();
+                (format!("{:.6}", x.summary.objective), crossings)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(show(cch), show(astar), "road only");
     for (from, to, optimize) in [
         ("Tashkent", "Karachi", Criterion::Generalized),
         ("Almaty", "Urumqi", Criterion::Fastest),
