@@ -8,7 +8,9 @@ imports. Checks that every engine gives the same answer and prints the ratios.
     .venv-tools/bin/pip install -r benches/requirements.txt
     .venv-tools/bin/python benches/peer_compare.py bench-out
 
-fast_paths and pandana take integer weights: the generalized cost (USD) is scaled by 1000
+RoutingKit (PyPI `routingkit-cch`) runs twice, on its own inertial-flow order and on ours,
+to compare the orders on one implementation. fast_paths, pandana and RoutingKit take integer
+weights: the generalized cost (USD) is scaled by 1000
 and rounded, so their answers are compared to within that rounding.
 """
 import json
@@ -113,6 +115,46 @@ try:
     results["pandana_per_query_batch"] = per
 except Exception as e:  # pandana's import needs compiled extensions; report and go on
     print(f"pandana unavailable ({type(e).__name__}: {e})")
+
+# RoutingKit's CCH (PyPI `routingkit-cch`, C++): its own inertial-flow order and ours, both
+# built, customized and queried by RoutingKit, so the orders are compared on one
+# implementation. Integer weights, as for fast_paths.
+try:
+    import routingkit_cch as rk
+
+    latlon = np.fromfile(out / "latlon.bin", dtype="<f8").reshape(-1, 2)
+    tail = rec["t"].astype(np.uint32).tolist()
+    head = rec["h"].astype(np.uint32).tolist()
+    wint = np.round(rec["w"] * 1000).astype(np.int64)
+    if wint.max() >= 2**31:
+        raise ValueError("weights do not fit RoutingKit's 32-bit integers")
+    wint = wint.tolist()
+    t0 = time.perf_counter()
+    rk_order = rk.compute_order_inertial(n, tail, head, latlon[:, 0].tolist(), latlon[:, 1].tolist())
+    rk_order_s = time.perf_counter() - t0
+    our_order = np.fromfile(out / "order.bin", dtype="<u4").tolist()
+    for name, order, order_s in [("routingkit", rk_order, rk_order_s), ("routingkit_on_caravan_order", our_order, None)]:
+        t0 = time.perf_counter()
+        cch = rk.CCH(order, tail, head, False)
+        build_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        metric = rk.CCHMetric(cch, wint)
+        cust_s = time.perf_counter() - t0
+        q = rk.CCHQuery(metric)
+        times, mism = [], 0
+        for (s, t), w in zip(pairs, ours):
+            t0 = time.perf_counter()
+            r = q.run(s, t)
+            times.append((time.perf_counter() - t0) * 1e6)
+            got = r.distance / 1000 if r.distance < 2**31 - 1 else np.inf
+            mism += not same(got, w, 1e-4)
+        label = f"order {order_s:.1f} s, " if order_s is not None else ""
+        print(f"{name}: {label}topology {build_s:.1f} s, customization {cust_s * 1000:.0f} ms; {len(times)} queries, {mism} answers differ")
+        results[name] = np.median(times)
+        results[name + "_customize_s"] = cust_s
+        results[name + "_build_s"] = build_s + (order_s or 0.0)
+except Exception as e:  # a wheel may not exist for this platform; report and go on
+    print(f"routingkit-cch unavailable ({type(e).__name__}: {e})")
 
 print("\nmedian microseconds per point-to-point query (pandana: mean in one batch call)")
 for k, v in results.items():

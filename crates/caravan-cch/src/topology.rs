@@ -147,6 +147,12 @@ impl Cch {
         best
     }
 
+    /// The contraction order: `order()[rank]` is the node of that rank (to compare orders
+    /// with another implementation on the same graph).
+    pub fn order(&self) -> &[u32] {
+        &self.order
+    }
+
     pub fn rank_of(&self, node: u32) -> u32 {
         self.rank[node as usize]
     }

@@ -44,6 +44,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     f.flush()?;
     let nodes = router.graph_size().0;
+    // Coordinates (f64 lat, lon per node) for peers that order the graph geometrically
+    // (RoutingKit's inertial flow).
+    let mut f = std::io::BufWriter::new(std::fs::File::create(out.join("latlon.bin"))?);
+    for n in &router.network().nodes {
+        f.write_all(&n.lat.to_le_bytes())?;
+        f.write_all(&n.lon.to_le_bytes())?;
+    }
+    f.flush()?;
     // Random road nodes in the SCO / CAREC countries Caravan is for.
     let region = [
         "AF", "AM", "AZ", "CN", "GE", "IN", "IR", "KG", "KZ", "MN", "PK", "RU", "TJ", "TM", "TR",
@@ -64,6 +72,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
     router.ensure_hierarchy();
     let hierarchy_build_s = t0.elapsed().as_secs_f64();
+    // Our contraction order, so a peer can build its hierarchy on it and compare orders on
+    // one implementation.
+    let mut f = std::io::BufWriter::new(std::fs::File::create(out.join("order.bin"))?);
+    for v in router.hierarchy_order().unwrap_or_default() {
+        f.write_all(&v.to_le_bytes())?;
+    }
+    f.flush()?;
     // One customization for the request's metric before the timed queries (cached after).
     let t0 = Instant::now();
     router.node_to_node_hierarchy(&req, 0, 0)?;

@@ -83,6 +83,11 @@ impl Router {
             .unwrap_or_default()
     }
 
+    /// The hierarchy's contraction order (`[rank] = node`), if it is built.
+    pub fn hierarchy_order(&self) -> Option<Vec<u32>> {
+        self.hierarchy.get().map(|h| h.cch.order().to_vec())
+    }
+
     /// Hierarchy size: (nodes, input arcs, upward edges with shortcuts, elimination-tree height).
     pub fn hierarchy_stats(&self) -> Option<(usize, usize, usize, usize)> {
         self.hierarchy.get().map(|h| {
