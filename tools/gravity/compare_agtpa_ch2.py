@@ -14,7 +14,7 @@ applications, as run and committed in pachadotdev/tradepolicy (commit 342a655,
         --app1 PATH/TO/1_TradeWithoutBorder_FULL.xls --app2 PATH/TO/2_RTAsEffects_FULL.xls
 
 Prints, per indicator, the largest and the median absolute difference in percentage points, and
-the rows of a few countries (book/caravan). For application 2 it then re-runs the book's
+the rows of a few countries (book/caravan). It then re-runs the book's
 full-endowment loop (RTAsEffects.do, Step III.b, transcribed here with numpy: each `ppml ...
 EXPORTER_FE* IMPORTER_FE*, offset(ln_tij_CFL)` on all pairs is a biproportional scaling of the
 counterfactual trade costs to the margins of the data it is given) from caravan's baseline: with
@@ -84,6 +84,7 @@ def app1(path):
         rows.append((c, [xc, xf, p, imr, rgdp], ours))
     report(rows, ["exports, conditional", "exports, full", "producer price", "IMR", "real GDP"],
            ("DEU", "USA", "CHN", "IND", "IRN", "TUR", "HKG"))
+    book_loop_check(r, sheet, of_baseline=False, ours={c: o[1:] for c, _, o in rows})
 
 
 def pair_panel(directory):
@@ -131,7 +132,7 @@ def app2(path):
         rows.append((c, [xc, xf, p, imr, rgdp], ours))
     report(rows, ["exports, conditional", "exports, full", "producer price", "IMR", "real GDP"],
            ("CAN", "MEX", "USA", "DEU", "CHN", "IND", "IRN", "TUR", "COL"))
-    app2_book_loop(r, sheet)
+    book_loop_check(r, sheet, of_baseline=True, ours={c: o[1:] for c, _, o in rows})
 
 
 def ras(t, out, spend, ref):
@@ -149,10 +150,12 @@ def ras(t, out, spend, ref):
     return a[:, None] * t * b[None, :], a, b
 
 
-def book_loop(x, shock, ref, sigma, passes=None):
+def book_loop(x, shock, ref, sigma, passes=None, of_baseline=True):
     """The do-file's full-endowment loop. `passes` None: its own stopping rule (sd and max of
     the change in the factory-gate price change between passes <= 0.01); else that many passes.
-    Returns the passes made, the largest |change| per pass, and the book's four indicators."""
+    Returns the passes made, the largest |change| per pass, and the book's four indicators:
+    the effect of the baseline against the counterfactual (application 2) or, with
+    `of_baseline` False, of the counterfactual against the baseline (application 1)."""
     y, e = x.sum(1), x.sum(0)
     phi = e / y
     tc = x * shock
@@ -195,12 +198,20 @@ def book_loop(x, shock, ref, sigma, passes=None):
         return m.sum(1) - np.diag(m)
 
     k = 1 / (1 - sigma)
-    return s, steps, [100 * (xi(x) / xi(x_full) - 1), 100 * (1 - p),
-                      100 * (imr_bln ** k / imr_full ** k - 1),
-                      100 * ((y / imr_bln ** k) / (y_full / imr_full ** k) - 1)]
+    ratios = [xi(x_full) / xi(x), imr_full ** k / imr_bln ** k,
+              (y_full / imr_full ** k) / (y / imr_bln ** k)]
+    if of_baseline:
+        out = [100 * (1 / q - 1) for q in ratios]
+        price = 100 * (1 - p)
+    else:
+        out = [100 * (q - 1) for q in ratios]
+        price = 100 * (p - 1)
+    return s, steps, [out[0], price, out[1], out[2]]
 
 
-def app2_book_loop(r, sheet):
+def book_loop_check(r, sheet, of_baseline, ours):
+    """`ours`: caravan's full-GE exports, price, IMR and real GDP per country, as the book
+    writes them."""
     names = [c["country"] for c in r["ge"]["full"]]
     n = len(names)
     ref = names.index(r["ge"]["reference"])
@@ -208,15 +219,24 @@ def app2_book_loop(r, sheet):
     shock = np.array([b["shock"] for b in r["ge"]["bilateral"]]).reshape(n, n)
     book = {sheet.row_values(i)[0]: sheet.row_values(i)[2:6] for i in range(1, sheet.nrows)}
     labels = ["exports, full", "producer price", "IMR", "real GDP"]
-    s, steps, res = book_loop(x, shock, ref, r["ge"]["sigma"])
+    s, steps, res = book_loop(x, shock, ref, r["ge"]["sigma"], of_baseline=of_baseline)
     print(f"-- the book's loop on caravan's baseline, its stopping rule: {s} passes")
     for lab, v, j in zip(labels, res, range(4)):
         d = max(abs(v[i] - book[c][j]) for i, c in enumerate(names))
         print(f"{lab}: max |diff| from the book {d:.2e} pp")
     with np.errstate(all="ignore"):
-        _, steps, _ = book_loop(x, shock, ref, r["ge"]["sigma"], passes=60)
+        _, steps, res = book_loop(x, shock, ref, r["ge"]["sigma"], passes=60,
+                                  of_baseline=of_baseline)
     print("-- continued: largest price-change step per pass: "
           + ", ".join(f"{i + 1}: {v:.1e}" for i, v in enumerate(steps) if i < 3 or (i + 1) % 10 == 0))
+    if steps[-1] < 1e-6:
+        print("-- converged (book's E = phi Y); against the book (its stop) | against caravan:")
+        for lab, v, j in zip(labels, res, range(4)):
+            db = [abs(v[i] - book[c][j]) for i, c in enumerate(names)]
+            dc = [abs(v[i] - ours[c][j]) for i, c in enumerate(names)]
+            wc = names[int(np.argmax(dc))]
+            print(f"{lab}: max {max(db):.2e} median {statistics.median(db):.2e} pp | "
+                  f"max {max(dc):.2e} ({wc}) median {statistics.median(dc):.2e} pp")
 
 
 def main():
