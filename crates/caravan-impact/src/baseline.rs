@@ -13,6 +13,7 @@ use crate::ImpactError;
 /// The 2006 cross-section of the Advanced Guide ch. 2 panel (see `data/NOTES.md`).
 const AGTPA_2006: &str = include_str!("../data/agtpa_ch2_2006_flows.csv");
 const ISO3_ISO2: &str = include_str!("../data/iso3_iso2.csv");
+const GAPS: &str = include_str!("../data/baseline_gaps.csv");
 
 /// Where the shipped baseline comes from, for the report.
 pub const AGTPA_2006_SOURCE: &str = "Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade Policy Analysis, WTO/UNCTAD, ch. 2 application data (CC BY 4.0), year 2006: 69 countries, USD million, domestic sales on the diagonal";
@@ -203,4 +204,32 @@ pub fn iso2(code: &str) -> Option<String> {
         return Some(c);
     }
     iso_table().get(&c).cloned()
+}
+
+/// Why the GE has no result for a country not in the run's baseline (ISO2 code), from
+/// `data/baseline_gaps.csv` (see `data/NOTES.md`).
+pub fn coverage_gap(iso2: &str) -> String {
+    let row = GAPS
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|f| f.first().is_some_and(|c| c.eq_ignore_ascii_case(iso2)));
+    let Some(f) = row else {
+        return "not in the baseline; no data here to add it".into();
+    };
+    if f.get(2) == Some(&"1") {
+        return "in the shipped Advanced Guide ch. 2 baseline but left out of this run's baseline (--countries or --baseline)".into();
+    }
+    let mut s = format!(
+        "not in the shipped baseline (the Advanced Guide ch. 2 data, 69 countries); the shared data cannot add it: a GE baseline needs its domestic sales (gross output less exports), and no file here has output or domestic sales (the penppml panel has {} rows with exporter = importer)",
+        f.get(7).unwrap_or(&"0")
+    );
+    if f.get(3) == Some(&"0") {
+        s.push_str(&format!(
+            "; penppml has not even its exports in 2016 (no row with {} as exporter; {} rows of partners' exports to it)",
+            f.get(1).unwrap_or(&"?"),
+            f.get(5).unwrap_or(&"0")
+        ));
+    }
+    s
 }

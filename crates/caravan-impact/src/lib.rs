@@ -15,7 +15,7 @@ use caravan_route::{CancelToken, Criterion, Location, RouteError, RouteRequest, 
 use serde::Serialize;
 
 pub use baseline::{
-    fitted_distance_elasticity, iso2, Baseline, DistanceElasticity, AGTPA_2006_SOURCE,
+    coverage_gap, fitted_distance_elasticity, iso2, Baseline, DistanceElasticity, AGTPA_2006_SOURCE,
 };
 pub use centres::{economic_centres, Centre};
 pub use costs::{pair_costs, pair_costs_cancellable, PairCost};
@@ -140,6 +140,21 @@ pub struct Coverage {
     /// Routed countries with at least one partner reachable in base and scenario: the ones
     /// whose trade costs the scenario can change.
     pub joined_countries: Vec<String>,
+    /// Countries on a border the scenario changes (closed, opened or changed crossings) that
+    /// are not in the GE: **no result for them**; ISO2 codes, as the network writes them.
+    pub scenario_countries_not_in_ge: Vec<String>,
+    /// Every country with a city on the network that is not in the GE, and why.
+    pub not_in_ge: Vec<NotCovered>,
+}
+
+/// A network country without GE results.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotCovered {
+    /// ISO2, as the network writes it.
+    pub country: String,
+    /// What is missing (see `data/NOTES.md` of caravan-impact).
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -492,10 +507,48 @@ pub fn run_cancellable(
         .collect();
     if !missing.is_empty() {
         assumptions.push(format!(
-            "{} countries with cities on the network are not in the baseline and so not in the GE (give a baseline `exporter,importer,trade` with domestic sales that has them): {}",
+            "{} countries with cities on the network are not in the baseline and so not in the GE, with no result of their own (give a baseline `exporter,importer,trade` with domestic sales that has them; `coverage.not_in_ge` says what is missing for each): {}",
             missing.len(),
-            missing.into_iter().collect::<Vec<_>>().join(", ")
+            missing.iter().cloned().collect::<Vec<_>>().join(", ")
         ));
+    }
+    let not_in_ge: Vec<NotCovered> = missing
+        .iter()
+        .map(|c| NotCovered {
+            country: c.clone(),
+            reason: coverage_gap(c),
+        })
+        .collect();
+    let touched: BTreeSet<String> = router
+        .network()
+        .bcps
+        .iter()
+        .filter(|b| {
+            spec.scenario
+                .open_bcps
+                .iter()
+                .any(|k| k.split(':').next().unwrap_or(k).eq_ignore_ascii_case(&b.id))
+                || touches(&spec.scenario, &format!("{}:{}", b.id, b.mode))
+        })
+        .flat_map(|b| [b.country_a.to_string(), b.country_b.to_string()])
+        .collect();
+    let scenario_not_in_ge: Vec<String> = touched
+        .into_iter()
+        .filter(|c| !in_baseline.contains(c))
+        .collect();
+    if !scenario_not_in_ge.is_empty() {
+        assumptions.insert(
+            0,
+            format!(
+                "NOT COVERED: the scenario changes crossings on the borders of {}, which are not in the GE: there is no export or real-GDP result for them, only for the baseline countries whose routes cross them. {}",
+                scenario_not_in_ge.join(", "),
+                scenario_not_in_ge
+                    .iter()
+                    .map(|c| format!("{c}: {}.", coverage_gap(c)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        );
     }
     Ok(ImpactReport {
         scenario: spec.scenario.clone(),
@@ -519,6 +572,8 @@ pub fn run_cancellable(
             routed_countries: routed,
             not_routed_countries: not_routed,
             joined_countries,
+            scenario_countries_not_in_ge: scenario_not_in_ge,
+            not_in_ge,
         },
         centres,
         pairs,

@@ -181,6 +181,7 @@ pub async fn ge(ApiJson(req): ApiJson<GeRequest>) -> Result<Json<Counterfactual>
             shock,
             sigma: req.sigma.unwrap_or(7.0),
             reference: req.reference,
+            pair_effects: None,
         };
         Ok(Json(counterfactual::run(&t, &spec)?))
     })

@@ -13,7 +13,7 @@ pub enum GravityCommand {
     /// PPML with high-dimensional fixed effects (fixest formula syntax).
     Estimate(EstimateArgs),
     /// General-equilibrium counterfactual (conditional and full-endowment) from a PPML fit.
-    Ge(GeArgs),
+    Ge(Box<GeArgs>),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +82,15 @@ pub struct GeArgs {
     /// Instead: a CSV `exporter,importer,factor` multiplying t_ij (0.9 = 10 % cheaper).
     #[arg(long, value_name = "FILE")]
     trade_costs: Option<PathBuf>,
+    /// Baseline from the pair fixed effects of a panel: the fixed-effect term of the formula
+    /// that holds them (`pair`, `exporter^importer`). The formula is estimated on every row,
+    /// the GE runs on `--year` (Advanced Guide ch. 2 application 2).
+    #[arg(long, value_name = "TERM", requires = "year")]
+    pair_effects: Option<String>,
+    /// With --pair-effects: regressors of the second stage that predict the pair effects of
+    /// pairs without one (no trade in any year), e.g. "log(DIST) + CNTG + LANG + CLNY".
+    #[arg(long, value_name = "TERMS", requires = "pair_effects")]
+    stage2: Option<String>,
     /// Elasticity of substitution (the Advanced Guide uses 7).
     #[arg(long, default_value_t = 7.0)]
     sigma: f64,
@@ -120,7 +129,7 @@ fn read(input: &Path, formula: &Formula, extra: &[String]) -> Result<Table, Fail
 pub fn run(cmd: GravityCommand) -> Result<(), Failure> {
     match cmd {
         GravityCommand::Estimate(a) => estimate(a),
-        GravityCommand::Ge(a) => ge(a),
+        GravityCommand::Ge(a) => ge(*a),
     }
 }
 
@@ -160,6 +169,17 @@ fn ge(a: GeArgs) -> Result<(), Failure> {
     let mut extra = vec![a.exporter.clone(), a.importer.clone()];
     if a.year.is_some() {
         extra.push(a.year_column.clone());
+    }
+    let stage2 = match &a.stage2 {
+        Some(t) => {
+            Formula::parse(&format!("y ~ {t}"))
+                .map_err(gravity_failure)?
+                .regressors
+        }
+        None => Vec::new(),
+    };
+    for t in &stage2 {
+        extra.extend(t.columns().into_iter().map(String::from));
     }
     let table = read(&a.input, &formula, &extra)?;
     let shock = match (&a.trade_costs, a.counterfactual.is_empty()) {
@@ -225,6 +245,9 @@ fn ge(a: GeArgs) -> Result<(), Failure> {
         shock,
         sigma: a.sigma,
         reference: a.reference,
+        pair_effects: a
+            .pair_effects
+            .map(|term| counterfactual::PairEffects { term, stage2 }),
     };
     let r = counterfactual::run(&table, &spec).map_err(gravity_failure)?;
     match a.format {
@@ -241,6 +264,11 @@ fn ge(a: GeArgs) -> Result<(), Failure> {
         GeFormat::Table => {
             print!("{}", report::estimate_table(&r.estimate));
             println!();
+            if let Some(e2) = &r.stage2 {
+                println!("Second stage (pair effects of pairs without one):");
+                print!("{}", report::estimate_table(e2));
+                println!();
+            }
             print!("{}", report::ge_table(&r.ge));
             if a.bilateral {
                 println!("\nexporter importer baseline conditional full shock");

@@ -235,6 +235,37 @@ fn table(r: &ImpactReport, all_pairs: bool) -> String {
         r.changed_pairs,
         r.mapping
     );
+    let cov = &r.coverage;
+    if !cov.scenario_countries_not_in_ge.is_empty() {
+        let _ = writeln!(
+            s,
+            "NOT COVERED: the scenario changes crossings on the borders of {}, which are not in the GE: no export or real-GDP result for them.",
+            cov.scenario_countries_not_in_ge.join(", ")
+        );
+        for c in &cov.scenario_countries_not_in_ge {
+            let _ = writeln!(s, "  {c}: {}", caravan_impact::coverage_gap(c));
+        }
+        let _ = writeln!(s);
+    }
+    if r.changed_pairs == 0 && !r.scenario.is_empty() {
+        let _ = writeln!(
+            s,
+            "No route between the GE countries' centres uses what the scenario changes: every GE figure below is zero.\n"
+        );
+    }
+    if !cov.not_in_ge.is_empty() {
+        let _ = writeln!(
+            s,
+            "The GE covers {} countries; {} countries with cities on the network are not in it and get no result: {} (why: --format json, coverage.not_in_ge)\n",
+            cov.ge_countries.len(),
+            cov.not_in_ge.len(),
+            cov.not_in_ge
+                .iter()
+                .map(|c| c.country.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let rows: Vec<_> = r
         .pairs
         .iter()

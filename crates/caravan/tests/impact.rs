@@ -84,6 +84,64 @@ fn closing_bazargan_cuts_iran_turkey_trade_from_a_scenario_file() {
     assert!(text.contains("Assumptions:"), "{text}");
 }
 
+/// Kazakhstan and Uzbekistan are not in the GE (the shared data has no domestic sales for them,
+/// nor Uzbekistan's exports): closing their crossings names them as not covered, with why, and
+/// gives no figures for them.
+#[test]
+fn a_scenario_on_countries_outside_the_ge_says_so() {
+    let v = json(&[
+        "--scenario",
+        "../../examples/scenarios/kz_uz_road_closed.toml",
+    ]);
+    let cov = &v["coverage"];
+    assert_eq!(
+        cov["scenario_countries_not_in_ge"],
+        serde_json::json!(["KZ", "UZ"])
+    );
+    let uz = cov["not_in_ge"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["country"] == "UZ")
+        .unwrap();
+    assert!(
+        uz["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no row with UZB as exporter"),
+        "{uz}"
+    );
+    assert!(v["assumptions"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("NOT COVERED: the scenario changes crossings on the borders of KZ, UZ"));
+    for c in v["countries"].as_array().unwrap() {
+        assert!(!["KAZ", "UZB", "KZ", "UZ"].contains(&c["country"].as_str().unwrap()));
+    }
+    let out = caravan()
+        .args([
+            "impact",
+            "--countries",
+            FEW,
+            "--scenario",
+            "../../examples/scenarios/kz_uz_road_closed.toml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("NOT COVERED: the scenario changes crossings on the borders of KZ, UZ"),
+        "{text}"
+    );
+    // Iran and Turkey are in the GE: closing Bazargan leaves nothing uncovered.
+    let v = json(&["--close-bcp", "bazargan-gurbulak"]);
+    assert_eq!(
+        v["coverage"]["scenario_countries_not_in_ge"],
+        serde_json::json!([])
+    );
+}
+
 #[test]
 fn the_zero_scenario_changes_nothing() {
     let v = json(&[]);
