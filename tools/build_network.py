@@ -604,6 +604,12 @@ class LandLayer:
         lat, lon = list(self.lat), list(self.lon)
         n0 = len(lat)
         added = 0
+        # A point inserted on a chord whose two ends lie in one country takes that country: the
+        # chord stands for a road or line of that country, drawn straight because the source
+        # dropped its vertices, and a point-in-polygon test on it would move the road abroad
+        # (the Pamir Highway Kalaikhumb-Khorog, one 110 km TJ chord across a bend of the Panj,
+        # came out as 150 km in Afghanistan, entered and left through two unlisted crossings).
+        inherit = {}
         for (u, v), km in list(self.edges.items()):
             chord = haversine_km(lat[u], lon[u], lat[v], lon[v])
             if chord <= MAX_EDGE_KM:
@@ -611,11 +617,14 @@ class LandLayer:
             parts = int(math.ceil(chord / MAX_EDGE_KM))
             del self.edges[(u, v)]
             prev = u
+            same = self.country[u] if self.country[u] and self.country[u] == self.country[v] else None
             for i in range(1, parts):
                 t = i / parts
                 lat.append(lat[u] + (lat[v] - lat[u]) * t)
                 lon.append(lon[u] + (lon[v] - lon[u]) * t)
                 cur = len(lat) - 1
+                if same:
+                    inherit[cur] = same
                 self.edges[(min(prev, cur), max(prev, cur))] = round(km / parts, 3)
                 prev = cur
                 added += 1
@@ -623,7 +632,15 @@ class LandLayer:
         self.lat, self.lon = np.array(lat), np.array(lon)
         if len(lat) > n0:
             self.country = np.concatenate([self.country, countries.of_points(self.lat[n0:], self.lon[n0:])])
-        self.report.append(f"- {self.name}: {added:,} nodes inserted to split straight edges longer than {MAX_EDGE_KM:.0f} km")
+            moved = 0
+            for i, cc in inherit.items():
+                if self.country[i] != cc:
+                    moved += 1
+                    self.country[i] = cc
+        else:
+            moved = 0
+        self.report.append(f"- {self.name}: {added:,} nodes inserted to split straight edges longer than {MAX_EDGE_KM:.0f} km "
+                           f"({moved:,} of them labelled with the country of both chord ends rather than the polygon they fall in)")
 
     # --- slivers --------------------------------------------------------------------------
     def absorb_slivers(self, border):
@@ -691,12 +708,27 @@ class LandLayer:
         comp, sizes = self.components()
         used = set()
         lines = []
+        # Each border edge belongs to the curated crossing of its country pair nearest to it,
+        # and a crossing matches only edges it is the nearest crossing to. Matching in file
+        # order with a 40 km radius let one crossing take its neighbour's edge: Yallama
+        # (listed first) took the Zhibek Zholy road edge 33 km from its own point, and Zhibek
+        # Zholy, 3 km from that edge, was left with a synthesized link.
+        owner = {}
+        for key, kpair in border.items():
+            u, v = key
+            near = [
+                (point_segment_km(float(b["lat"]), float(b["lon"]), self.lat[u], self.lon[u], self.lat[v], self.lon[v]), b["id"])
+                for b in rows
+                if tuple(sorted((b["country_a"], b["country_b"]))) == kpair
+            ]
+            if near:
+                owner[key] = min(near)[1]
         for b in rows:
             blat, blon = float(b["lat"]), float(b["lon"])
             pair = tuple(sorted((b["country_a"], b["country_b"])))
             best, best_d = None, BCP_MATCH_KM
             for key, kpair in border.items():
-                if kpair != pair or key in used:
+                if kpair != pair or key in used or owner.get(key) != b["id"]:
                     continue
                 u, v = key
                 d = point_segment_km(blat, blon, self.lat[u], self.lon[u], self.lat[v], self.lon[v])
