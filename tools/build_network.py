@@ -432,6 +432,63 @@ class LandLayer:
         )
 
     # --- patches --------------------------------------------------------------------------
+    def recheck_patch_sections(self):
+        """Patch sections are judged present or missing before the country labels are final.
+        Smoothing and sliver joining then relabel nodes, and a road that ran inside one country
+        can end up joined only through a neighbour (the all-Kyrgyz Bishkek-Osh road was joined
+        only through Uzbekistan between Toktogul and Jalal-Abad and east of Jalal-Abad, so
+        Bishkek-Osh crossed into Uzbekistan and back, or went through China). Each section is
+        checked again over the line's own countries, on the final labels, and added where the
+        graph has no path within PATCH_EXISTING_FACTOR x its length."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        n = len(self.lat)
+        lines = [f"\n### {self.name}: patch sections checked again on the final country labels\n",
+                 "| patch | section (waypoint nodes) | km | path in its own countries before | added |",
+                 "|---|---|---|---|---|"]
+        mats = {}
+        count = 0
+
+        def own_path(p, a, b, limit):
+            own = tuple(sorted(c.strip() for c in p["countries"].split(";")))
+            if own not in mats:
+                keys = [k for k in self.edges if self.country[k[0]] in own and self.country[k[1]] in own]
+                u_, v_ = zip(*keys)
+                w_ = [self.edges[k] for k in keys]
+                mats[own] = coo_matrix((w_ + w_, (list(u_) + list(v_), list(v_) + list(u_))), shape=(n, n)).tocsr()
+            return dijkstra(mats[own], indices=a, limit=limit)[b]
+
+        # A line judged present as a whole (no section added) is checked again as a whole;
+        # where it is now missing, all its sections go in. Otherwise each section whose ends
+        # were graph nodes is checked again.
+        by_patch = collections.defaultdict(list)
+        for p, a, b, want in self.patch_sections:
+            by_patch[p["id"]].append((p, a, b, want))
+        todo = []
+        for pid, secs in by_patch.items():
+            p = secs[0][0]
+            if pid in self.whole_present:
+                first, last = secs[0][1], secs[-1][2]
+                total = float(p["length_km"])
+                if own_path(p, first, last, total * PATCH_EXISTING_FACTOR) > total * PATCH_EXISTING_FACTOR:
+                    todo.extend(secs)
+            else:
+                todo.extend(s_ for s_ in secs if s_[1] in self.section_existing or s_[2] in self.section_existing)
+        for p, a, b, want in todo:
+            key = (min(a, b), max(a, b))
+            if key in self.edges and p["id"] not in self.whole_present:
+                continue
+            have = own_path(p, a, b, want * PATCH_EXISTING_FACTOR)
+            if have <= want * PATCH_EXISTING_FACTOR:
+                continue
+            self.edges[key] = round(max(want, 0.05), 3)
+            count += 1
+            lines.append(f"| {p['id']} | {a}-{b} | {want:.0f} | {'none' if math.isinf(have) else f'{have:.0f} km'} | yes |")
+        self.report.append(f"- {self.name}: {count} patch sections added after the country labels were final")
+        if count:
+            self.patch_lines = getattr(self, "patch_lines", []) + lines
+
     def add_patches(self, patches, countries):
         """Adds the curated network patches of this layer (data/curated/network_patches.csv):
         lines through real stations with a published length. A section between two waypoints
@@ -460,6 +517,9 @@ class LandLayer:
         ])
         tree = cKDTree(xyz)
         added_total = 0
+        self.patch_sections = []  # (patch row, node a, node b, section km)
+        self.whole_present = set()  # patches whose whole line the graph already had
+        self.section_existing = set()  # first node of each section the graph already had
         self.records = []  # (patch id, waypoint node ids, km posts, published km): lengths of record
         for p in rows:
             status = p["status"].lower()
@@ -500,6 +560,15 @@ class LandLayer:
                 raise SystemExit(f"{p['id']}: km_posts has {len(posts)} entries for {len(pts)} waypoints")
             if published:
                 self.records.append((p["id"], ids, posts, published))
+            # Every section with its length, for the check after the country labels are final
+            # (recheck_patch_sections).
+            for i_sec, ((a, b), chord) in enumerate(zip(zip(ids, ids[1:]), chords)):
+                if a == b:
+                    continue
+                want = chord * max(scale, 1.0)
+                if posts and posts[i_sec] and posts[i_sec + 1]:
+                    want = max(abs(float(posts[i_sec + 1]) - float(posts[i_sec])), chord)
+                self.patch_sections.append((p, a, b, want))
             # The whole line first, over the line's own countries only: a road that exists
             # (even if short in the graph) is not doubled by a patch; a line that only connects
             # through a third country is a real gap.
@@ -516,6 +585,7 @@ class LandLayer:
                     self._own_mats[key_c] = coo_matrix((ww + ww, (uu + vv, vv + uu)), shape=(n0, n0)).tocsr()
                 whole = dijkstra(self._own_mats[key_c], indices=ids[0], limit=published * PATCH_EXISTING_FACTOR)[ids[-1]]
                 if whole <= published * PATCH_EXISTING_FACTOR:
+                    self.whole_present.add(p["id"])
                     lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | 0 / whole line ({whole:.0f} km in the graph) | 0 | {basis} |")
                     continue
             for i_sec, ((a, b), chord) in enumerate(zip(zip(ids, ids[1:]), chords)):
@@ -531,6 +601,7 @@ class LandLayer:
                     have = dijkstra(mat, indices=a, limit=want * PATCH_EXISTING_FACTOR)[b]
                 if have <= want * PATCH_EXISTING_FACTOR:
                     existing += 1
+                    self.section_existing.add(a)
                     continue
                 key = (min(a, b), max(a, b))
                 self.edges[key] = round(max(want, 0.05), 3)
@@ -1064,6 +1135,7 @@ def main():
         report.append(f"- {name}: {len(border)} border edges after joining slivers")
         layer.attach_bcps(bcps, border)
         if name == "road":
+            layer.recheck_patch_sections()
             layer.join_islands()
         if name == "rail":
             layer.heal_gaps()
