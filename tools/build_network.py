@@ -9,7 +9,8 @@ Inputs (all pinned, see tools/requirements.txt and data/NOTICE.md):
 
 Outputs (deterministic; committed so a fresh clone never rebuilds):
   * data/network/nodes.csv.gz   id,layer,lat,lon,country
-  * data/network/edges.csv.gz   from,to,class,km,bcp,geometry (class: road, rail, sea, caspian_ferry)
+  * data/network/edges.csv.gz   from,to,class,km,bcp,geometry,km_of_record (class: road, rail, sea, caspian_ferry, inland_water;
+                                km_of_record: the km of a road edge that are a published patch length)
   * data/network/BUILD_REPORT.md  counts, components, BCP snapping, dropped crossings.
 
 Steps: clip to the region, label every node with a country, find the edges that cross a
@@ -344,6 +345,7 @@ class LandLayer:
                     best[comp[i]] = (d, int(i), j)
         for d, u, v in best.values():
             self.edges[(min(u, v), max(u, v))] = round(max(d, 0.05) * 1.2, 3)
+            self.of_record.pop((min(u, v), max(u, v)), None)
         n_small = len({int(comp[i]) for i in small})
         self.report.append(
             f"- {self.name}: {len(best)} of {n_small} fragments under {ROAD_ISLAND_NODES} nodes joined to a "
@@ -483,11 +485,25 @@ class LandLayer:
             if have <= want * PATCH_EXISTING_FACTOR:
                 continue
             self.edges[key] = round(max(want, 0.05), 3)
+            self.mark_record(key, p)
             count += 1
             lines.append(f"| {p['id']} | {a}-{b} | {want:.0f} | {'none' if math.isinf(have) else f'{have:.0f} km'} | yes |")
         self.report.append(f"- {self.name}: {count} patch sections added after the country labels were final")
         if count:
             self.patch_lines = getattr(self, "patch_lines", []) + lines
+
+    def mark_record(self, key, p, posted=False):
+        """Notes a road patch section whose length is a published length of record (the
+        patch's published total spread by chord, or its km posts), so that the road circuity
+        factor, which stands for the bends the graph's straight chords leave out, is not
+        applied to it again (the loader scales only `km - km_of_record`). Sections from
+        chords x 1.2 are not of record and are scaled like graph chords."""
+        if self.name != "road":
+            return
+        if posted or (p["length_km"] or "").strip():
+            self.of_record[key] = self.edges[key]
+        else:
+            self.of_record.pop(key, None)
 
     def add_patches(self, patches, countries):
         """Adds the curated network patches of this layer (data/curated/network_patches.csv):
@@ -518,6 +534,7 @@ class LandLayer:
         tree = cKDTree(xyz)
         added_total = 0
         self.patch_sections = []  # (patch row, node a, node b, section km)
+        self.of_record = {}  # edge -> km of it that is a published length (mark_record)
         self.whole_present = set()  # patches whose whole line the graph already had
         self.section_existing = set()  # first node of each section the graph already had
         self.records = []  # (patch id, waypoint node ids, km posts, published km): lengths of record
@@ -605,6 +622,7 @@ class LandLayer:
                     continue
                 key = (min(a, b), max(a, b))
                 self.edges[key] = round(max(want, 0.05), 3)
+                self.mark_record(key, p, bool(posts and posts[i_sec] and posts[i_sec + 1]))
                 added += 1
                 km_added += want
             added_total += added
@@ -687,6 +705,7 @@ class LandLayer:
                 continue
             parts = int(math.ceil(chord / MAX_EDGE_KM))
             del self.edges[(u, v)]
+            rec = self.of_record.pop((u, v), 0.0)
             prev = u
             same = self.country[u] if self.country[u] and self.country[u] == self.country[v] else None
             for i in range(1, parts):
@@ -697,9 +716,13 @@ class LandLayer:
                 if same:
                     inherit[cur] = same
                 self.edges[(min(prev, cur), max(prev, cur))] = round(km / parts, 3)
+                if rec:
+                    self.of_record[(min(prev, cur), max(prev, cur))] = round(rec / parts, 3)
                 prev = cur
                 added += 1
             self.edges[(min(prev, v), max(prev, v))] = round(km / parts, 3)
+            if rec:
+                self.of_record[(min(prev, v), max(prev, v))] = round(rec / parts, 3)
         self.lat, self.lon = np.array(lat), np.array(lon)
         if len(lat) > n0:
             self.country = np.concatenate([self.country, countries.of_points(self.lat[n0:], self.lon[n0:])])
@@ -844,6 +867,7 @@ class LandLayer:
             km = haversine_km(self.lat[u], self.lon[u], self.lat[v], self.lon[v])
             key = (min(u, v), max(u, v))
             self.edges[key] = round(km * 1.2, 3)  # straight line x 1.2 detour (stated)
+            self.of_record.pop(key, None)
             self.bcp_of_edge[key] = b["id"]
             lines.append(f"| {b['id']} | {mode} | joined: link of {km:.1f} km between nodes "
                          f"{du:.1f} / {dv:.1f} km from the crossing | - |")
@@ -883,6 +907,7 @@ class LandLayer:
                 })
             else:
                 del self.edges[key]
+                self.of_record.pop(key, None)
                 dropped["-".join(pair)] += 1
         self.report.append(
             f"\n{mode}: kept {sum(unlisted.values())} unlisted border edges between pairs that have a "
@@ -921,7 +946,11 @@ class LandLayer:
         return len(keep)
 
     def contract(self):
-        """Replace chains of degree-2 nodes by one edge that keeps the chain's geometry."""
+        """Replace chains of degree-2 nodes by one edge that keeps the chain's geometry. Each
+        edge also carries the km of it that are a published length of record (sum over the
+        chain; see mark_record)."""
+        of_record = getattr(self, "of_record", {})
+        rec_of = lambda a, b: of_record.get((min(a, b), max(a, b)), 0.0)
         adj = collections.defaultdict(dict)
         for (u, v), km in self.edges.items():
             adj[u][v] = km
@@ -957,11 +986,13 @@ class LandLayer:
                 if (s, nb) in seen:
                     continue
                 path, km, prev, cur = [s], adj[s][nb], s, nb
+                rec = rec_of(s, nb)
                 seen.add((s, nb))
                 while cur not in keep:
                     path.append(cur)
                     nxt = next(x for x in adj[cur] if x != prev)
                     km += adj[cur][nxt]
+                    rec += rec_of(cur, nxt)
                     prev, cur = cur, nxt
                     if cur == s and len(path) > 2:  # a loop back to its start
                         break
@@ -974,7 +1005,7 @@ class LandLayer:
                 key = (a, b) if a < b else (b, a)
                 geom = path[1:-1] if a < b else list(reversed(path[1:-1]))
                 if key not in out or km < out[key][0]:
-                    out[key] = (round(km, 3), bcp, geom)
+                    out[key] = (round(km, 3), bcp, geom, round(min(rec, km), 3))
         # Pure cycles of degree-2 nodes with no junction vanish; they carry no through route.
         kept_nodes = sorted({x for k in out for x in k})
         self.report.append(
@@ -1174,14 +1205,17 @@ def main():
         new_id = {old: base + i for i, old in enumerate(kept)}
         for old in kept:
             node_rows.append((new_id[old], layer.name, f"{layer.lat[old]:.5f}", f"{layer.lon[old]:.5f}", layer.country[old]))
-        for (u, v), (km, bcp, geom) in sorted(edges.items()):
+        for (u, v), (km, bcp, geom, rec) in sorted(edges.items()):
             cls = layer.name
             if cls == "sea" and (u in layer.inland or v in layer.inland):
                 cls = "inland_water"
             elif cls == "sea" and all(in_bbox(layer.lat[x], layer.lon[x], CASPIAN_BBOX) for x in (u, v)):
                 cls = "caspian_ferry"
             # Lengths are rounded to metres; a zero would make a free link.
-            edge_rows.append((new_id[u], new_id[v], cls, f"{max(km, 0.001):.3f}", bcp, encode_geometry(layer, geom)))
+            # km_of_record: the part of km that is a published road length (patches), which the
+            # loader does not multiply by the road circuity factor; blank where none.
+            edge_rows.append((new_id[u], new_id[v], cls, f"{max(km, 0.001):.3f}", bcp, encode_geometry(layer, geom),
+                              f"{rec:.3f}" if rec > 0 else ""))
 
     def write_gz(name, header, rows):
         buf = io.StringIO()
@@ -1199,7 +1233,7 @@ def main():
         w.writeheader()
         w.writerows(unlisted)
     write_gz("nodes.csv.gz", ("id", "layer", "lat", "lon", "country"), node_rows)
-    write_gz("edges.csv.gz", ("from", "to", "class", "km", "bcp", "geometry"), edge_rows)
+    write_gz("edges.csv.gz", ("from", "to", "class", "km", "bcp", "geometry", "km_of_record"), edge_rows)
     report.append(f"\nTotal: {len(node_rows):,} nodes, {len(edge_rows):,} edges (two-way).\n")
     (out_dir / "BUILD_REPORT.md").write_text("\n".join(report) + "\n")
     print("\n".join(report))
