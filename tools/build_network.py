@@ -9,7 +9,8 @@ Inputs (all pinned, see tools/requirements.txt and data/NOTICE.md):
 
 Outputs (deterministic; committed so a fresh clone never rebuilds):
   * data/network/nodes.csv.gz   id,layer,lat,lon,country
-  * data/network/edges.csv.gz   from,to,class,km,bcp,geometry (class: road, rail, sea, caspian_ferry)
+  * data/network/edges.csv.gz   from,to,class,km,bcp,geometry,km_of_record (class: road, rail, sea, caspian_ferry, inland_water;
+                                km_of_record: the km of a road edge that are a published patch length)
   * data/network/BUILD_REPORT.md  counts, components, BCP snapping, dropped crossings.
 
 Steps: clip to the region, label every node with a country, find the edges that cross a
@@ -344,6 +345,7 @@ class LandLayer:
                     best[comp[i]] = (d, int(i), j)
         for d, u, v in best.values():
             self.edges[(min(u, v), max(u, v))] = round(max(d, 0.05) * 1.2, 3)
+            self.of_record.pop((min(u, v), max(u, v)), None)
         n_small = len({int(comp[i]) for i in small})
         self.report.append(
             f"- {self.name}: {len(best)} of {n_small} fragments under {ROAD_ISLAND_NODES} nodes joined to a "
@@ -432,6 +434,77 @@ class LandLayer:
         )
 
     # --- patches --------------------------------------------------------------------------
+    def recheck_patch_sections(self):
+        """Patch sections are judged present or missing before the country labels are final.
+        Smoothing and sliver joining then relabel nodes, and a road that ran inside one country
+        can end up joined only through a neighbour (the all-Kyrgyz Bishkek-Osh road was joined
+        only through Uzbekistan between Toktogul and Jalal-Abad and east of Jalal-Abad, so
+        Bishkek-Osh crossed into Uzbekistan and back, or went through China). Each section is
+        checked again over the line's own countries, on the final labels, and added where the
+        graph has no path within PATCH_EXISTING_FACTOR x its length."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        n = len(self.lat)
+        lines = [f"\n### {self.name}: patch sections checked again on the final country labels\n",
+                 "| patch | section (waypoint nodes) | km | path in its own countries before | added |",
+                 "|---|---|---|---|---|"]
+        mats = {}
+        count = 0
+
+        def own_path(p, a, b, limit):
+            own = tuple(sorted(c.strip() for c in p["countries"].split(";")))
+            if own not in mats:
+                keys = [k for k in self.edges if self.country[k[0]] in own and self.country[k[1]] in own]
+                u_, v_ = zip(*keys)
+                w_ = [self.edges[k] for k in keys]
+                mats[own] = coo_matrix((w_ + w_, (list(u_) + list(v_), list(v_) + list(u_))), shape=(n, n)).tocsr()
+            return dijkstra(mats[own], indices=a, limit=limit)[b]
+
+        # A line judged present as a whole (no section added) is checked again as a whole;
+        # where it is now missing, all its sections go in. Otherwise each section whose ends
+        # were graph nodes is checked again.
+        by_patch = collections.defaultdict(list)
+        for p, a, b, want in self.patch_sections:
+            by_patch[p["id"]].append((p, a, b, want))
+        todo = []
+        for pid, secs in by_patch.items():
+            p = secs[0][0]
+            if pid in self.whole_present:
+                first, last = secs[0][1], secs[-1][2]
+                total = float(p["length_km"])
+                if own_path(p, first, last, total * PATCH_EXISTING_FACTOR) > total * PATCH_EXISTING_FACTOR:
+                    todo.extend(secs)
+            else:
+                todo.extend(s_ for s_ in secs if s_[1] in self.section_existing or s_[2] in self.section_existing)
+        for p, a, b, want in todo:
+            key = (min(a, b), max(a, b))
+            if key in self.edges and p["id"] not in self.whole_present:
+                continue
+            have = own_path(p, a, b, want * PATCH_EXISTING_FACTOR)
+            if have <= want * PATCH_EXISTING_FACTOR:
+                continue
+            self.edges[key] = round(max(want, 0.05), 3)
+            self.mark_record(key, p)
+            count += 1
+            lines.append(f"| {p['id']} | {a}-{b} | {want:.0f} | {'none' if math.isinf(have) else f'{have:.0f} km'} | yes |")
+        self.report.append(f"- {self.name}: {count} patch sections added after the country labels were final")
+        if count:
+            self.patch_lines = getattr(self, "patch_lines", []) + lines
+
+    def mark_record(self, key, p, posted=False):
+        """Notes a road patch section whose length is a published length of record (the
+        patch's published total spread by chord, or its km posts), so that the road circuity
+        factor, which stands for the bends the graph's straight chords leave out, is not
+        applied to it again (the loader scales only `km - km_of_record`). Sections from
+        chords x 1.2 are not of record and are scaled like graph chords."""
+        if self.name != "road":
+            return
+        if posted or (p["length_km"] or "").strip():
+            self.of_record[key] = self.edges[key]
+        else:
+            self.of_record.pop(key, None)
+
     def add_patches(self, patches, countries):
         """Adds the curated network patches of this layer (data/curated/network_patches.csv):
         lines through real stations with a published length. A section between two waypoints
@@ -460,6 +533,10 @@ class LandLayer:
         ])
         tree = cKDTree(xyz)
         added_total = 0
+        self.patch_sections = []  # (patch row, node a, node b, section km)
+        self.of_record = {}  # edge -> km of it that is a published length (mark_record)
+        self.whole_present = set()  # patches whose whole line the graph already had
+        self.section_existing = set()  # first node of each section the graph already had
         self.records = []  # (patch id, waypoint node ids, km posts, published km): lengths of record
         for p in rows:
             status = p["status"].lower()
@@ -500,6 +577,15 @@ class LandLayer:
                 raise SystemExit(f"{p['id']}: km_posts has {len(posts)} entries for {len(pts)} waypoints")
             if published:
                 self.records.append((p["id"], ids, posts, published))
+            # Every section with its length, for the check after the country labels are final
+            # (recheck_patch_sections).
+            for i_sec, ((a, b), chord) in enumerate(zip(zip(ids, ids[1:]), chords)):
+                if a == b:
+                    continue
+                want = chord * max(scale, 1.0)
+                if posts and posts[i_sec] and posts[i_sec + 1]:
+                    want = max(abs(float(posts[i_sec + 1]) - float(posts[i_sec])), chord)
+                self.patch_sections.append((p, a, b, want))
             # The whole line first, over the line's own countries only: a road that exists
             # (even if short in the graph) is not doubled by a patch; a line that only connects
             # through a third country is a real gap.
@@ -516,6 +602,7 @@ class LandLayer:
                     self._own_mats[key_c] = coo_matrix((ww + ww, (uu + vv, vv + uu)), shape=(n0, n0)).tocsr()
                 whole = dijkstra(self._own_mats[key_c], indices=ids[0], limit=published * PATCH_EXISTING_FACTOR)[ids[-1]]
                 if whole <= published * PATCH_EXISTING_FACTOR:
+                    self.whole_present.add(p["id"])
                     lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | 0 / whole line ({whole:.0f} km in the graph) | 0 | {basis} |")
                     continue
             for i_sec, ((a, b), chord) in enumerate(zip(zip(ids, ids[1:]), chords)):
@@ -531,9 +618,11 @@ class LandLayer:
                     have = dijkstra(mat, indices=a, limit=want * PATCH_EXISTING_FACTOR)[b]
                 if have <= want * PATCH_EXISTING_FACTOR:
                     existing += 1
+                    self.section_existing.add(a)
                     continue
                 key = (min(a, b), max(a, b))
                 self.edges[key] = round(max(want, 0.05), 3)
+                self.mark_record(key, p, bool(posts and posts[i_sec] and posts[i_sec + 1]))
                 added += 1
                 km_added += want
             added_total += added
@@ -604,26 +693,48 @@ class LandLayer:
         lat, lon = list(self.lat), list(self.lon)
         n0 = len(lat)
         added = 0
+        # A point inserted on a chord whose two ends lie in one country takes that country: the
+        # chord stands for a road or line of that country, drawn straight because the source
+        # dropped its vertices, and a point-in-polygon test on it would move the road abroad
+        # (the Pamir Highway Kalaikhumb-Khorog, one 110 km TJ chord across a bend of the Panj,
+        # came out as 150 km in Afghanistan, entered and left through two unlisted crossings).
+        inherit = {}
         for (u, v), km in list(self.edges.items()):
             chord = haversine_km(lat[u], lon[u], lat[v], lon[v])
             if chord <= MAX_EDGE_KM:
                 continue
             parts = int(math.ceil(chord / MAX_EDGE_KM))
             del self.edges[(u, v)]
+            rec = self.of_record.pop((u, v), 0.0)
             prev = u
+            same = self.country[u] if self.country[u] and self.country[u] == self.country[v] else None
             for i in range(1, parts):
                 t = i / parts
                 lat.append(lat[u] + (lat[v] - lat[u]) * t)
                 lon.append(lon[u] + (lon[v] - lon[u]) * t)
                 cur = len(lat) - 1
+                if same:
+                    inherit[cur] = same
                 self.edges[(min(prev, cur), max(prev, cur))] = round(km / parts, 3)
+                if rec:
+                    self.of_record[(min(prev, cur), max(prev, cur))] = round(rec / parts, 3)
                 prev = cur
                 added += 1
             self.edges[(min(prev, v), max(prev, v))] = round(km / parts, 3)
+            if rec:
+                self.of_record[(min(prev, v), max(prev, v))] = round(rec / parts, 3)
         self.lat, self.lon = np.array(lat), np.array(lon)
         if len(lat) > n0:
             self.country = np.concatenate([self.country, countries.of_points(self.lat[n0:], self.lon[n0:])])
-        self.report.append(f"- {self.name}: {added:,} nodes inserted to split straight edges longer than {MAX_EDGE_KM:.0f} km")
+            moved = 0
+            for i, cc in inherit.items():
+                if self.country[i] != cc:
+                    moved += 1
+                    self.country[i] = cc
+        else:
+            moved = 0
+        self.report.append(f"- {self.name}: {added:,} nodes inserted to split straight edges longer than {MAX_EDGE_KM:.0f} km "
+                           f"({moved:,} of them labelled with the country of both chord ends rather than the polygon they fall in)")
 
     # --- slivers --------------------------------------------------------------------------
     def absorb_slivers(self, border):
@@ -691,12 +802,27 @@ class LandLayer:
         comp, sizes = self.components()
         used = set()
         lines = []
+        # Each border edge belongs to the curated crossing of its country pair nearest to it,
+        # and a crossing matches only edges it is the nearest crossing to. Matching in file
+        # order with a 40 km radius let one crossing take its neighbour's edge: Yallama
+        # (listed first) took the Zhibek Zholy road edge 33 km from its own point, and Zhibek
+        # Zholy, 3 km from that edge, was left with a synthesized link.
+        owner = {}
+        for key, kpair in border.items():
+            u, v = key
+            near = [
+                (point_segment_km(float(b["lat"]), float(b["lon"]), self.lat[u], self.lon[u], self.lat[v], self.lon[v]), b["id"])
+                for b in rows
+                if tuple(sorted((b["country_a"], b["country_b"]))) == kpair
+            ]
+            if near:
+                owner[key] = min(near)[1]
         for b in rows:
             blat, blon = float(b["lat"]), float(b["lon"])
             pair = tuple(sorted((b["country_a"], b["country_b"])))
             best, best_d = None, BCP_MATCH_KM
             for key, kpair in border.items():
-                if kpair != pair or key in used:
+                if kpair != pair or key in used or owner.get(key) != b["id"]:
                     continue
                 u, v = key
                 d = point_segment_km(blat, blon, self.lat[u], self.lon[u], self.lat[v], self.lon[v])
@@ -741,6 +867,7 @@ class LandLayer:
             km = haversine_km(self.lat[u], self.lon[u], self.lat[v], self.lon[v])
             key = (min(u, v), max(u, v))
             self.edges[key] = round(km * 1.2, 3)  # straight line x 1.2 detour (stated)
+            self.of_record.pop(key, None)
             self.bcp_of_edge[key] = b["id"]
             lines.append(f"| {b['id']} | {mode} | joined: link of {km:.1f} km between nodes "
                          f"{du:.1f} / {dv:.1f} km from the crossing | - |")
@@ -780,6 +907,7 @@ class LandLayer:
                 })
             else:
                 del self.edges[key]
+                self.of_record.pop(key, None)
                 dropped["-".join(pair)] += 1
         self.report.append(
             f"\n{mode}: kept {sum(unlisted.values())} unlisted border edges between pairs that have a "
@@ -818,7 +946,11 @@ class LandLayer:
         return len(keep)
 
     def contract(self):
-        """Replace chains of degree-2 nodes by one edge that keeps the chain's geometry."""
+        """Replace chains of degree-2 nodes by one edge that keeps the chain's geometry. Each
+        edge also carries the km of it that are a published length of record (sum over the
+        chain; see mark_record)."""
+        of_record = getattr(self, "of_record", {})
+        rec_of = lambda a, b: of_record.get((min(a, b), max(a, b)), 0.0)
         adj = collections.defaultdict(dict)
         for (u, v), km in self.edges.items():
             adj[u][v] = km
@@ -854,11 +986,13 @@ class LandLayer:
                 if (s, nb) in seen:
                     continue
                 path, km, prev, cur = [s], adj[s][nb], s, nb
+                rec = rec_of(s, nb)
                 seen.add((s, nb))
                 while cur not in keep:
                     path.append(cur)
                     nxt = next(x for x in adj[cur] if x != prev)
                     km += adj[cur][nxt]
+                    rec += rec_of(cur, nxt)
                     prev, cur = cur, nxt
                     if cur == s and len(path) > 2:  # a loop back to its start
                         break
@@ -871,7 +1005,7 @@ class LandLayer:
                 key = (a, b) if a < b else (b, a)
                 geom = path[1:-1] if a < b else list(reversed(path[1:-1]))
                 if key not in out or km < out[key][0]:
-                    out[key] = (round(km, 3), bcp, geom)
+                    out[key] = (round(km, 3), bcp, geom, round(min(rec, km), 3))
         # Pure cycles of degree-2 nodes with no junction vanish; they carry no through route.
         kept_nodes = sorted({x for k in out for x in k})
         self.report.append(
@@ -1032,6 +1166,7 @@ def main():
         report.append(f"- {name}: {len(border)} border edges after joining slivers")
         layer.attach_bcps(bcps, border)
         if name == "road":
+            layer.recheck_patch_sections()
             layer.join_islands()
         if name == "rail":
             layer.heal_gaps()
@@ -1070,14 +1205,17 @@ def main():
         new_id = {old: base + i for i, old in enumerate(kept)}
         for old in kept:
             node_rows.append((new_id[old], layer.name, f"{layer.lat[old]:.5f}", f"{layer.lon[old]:.5f}", layer.country[old]))
-        for (u, v), (km, bcp, geom) in sorted(edges.items()):
+        for (u, v), (km, bcp, geom, rec) in sorted(edges.items()):
             cls = layer.name
             if cls == "sea" and (u in layer.inland or v in layer.inland):
                 cls = "inland_water"
             elif cls == "sea" and all(in_bbox(layer.lat[x], layer.lon[x], CASPIAN_BBOX) for x in (u, v)):
                 cls = "caspian_ferry"
             # Lengths are rounded to metres; a zero would make a free link.
-            edge_rows.append((new_id[u], new_id[v], cls, f"{max(km, 0.001):.3f}", bcp, encode_geometry(layer, geom)))
+            # km_of_record: the part of km that is a published road length (patches), which the
+            # loader does not multiply by the road circuity factor; blank where none.
+            edge_rows.append((new_id[u], new_id[v], cls, f"{max(km, 0.001):.3f}", bcp, encode_geometry(layer, geom),
+                              f"{rec:.3f}" if rec > 0 else ""))
 
     def write_gz(name, header, rows):
         buf = io.StringIO()
@@ -1095,7 +1233,7 @@ def main():
         w.writeheader()
         w.writerows(unlisted)
     write_gz("nodes.csv.gz", ("id", "layer", "lat", "lon", "country"), node_rows)
-    write_gz("edges.csv.gz", ("from", "to", "class", "km", "bcp", "geometry"), edge_rows)
+    write_gz("edges.csv.gz", ("from", "to", "class", "km", "bcp", "geometry", "km_of_record"), edge_rows)
     report.append(f"\nTotal: {len(node_rows):,} nodes, {len(edge_rows):,} edges (two-way).\n")
     (out_dir / "BUILD_REPORT.md").write_text("\n".join(report) + "\n")
     print("\n".join(report))

@@ -148,9 +148,11 @@ impl Network {
             .enumerate()
             .map(|(i, b)| ((b.id.clone(), b.mode), i as u32))
             .collect();
-        let mut links = load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
+        let (mut links, of_record) =
+            load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
         // The road graph's straight chords undercount winding roads; the factor is fitted on
-        // the calibration facts only (mode_params.csv says how).
+        // the calibration facts only (mode_params.csv says how). The km of a road link that
+        // are a published length (network patches, `km_of_record`) are not scaled again.
         let circuity = modes
             .get(&("road".to_owned(), "circuity_factor".to_owned()))
             .map_or(1.0, |s| s.value);
@@ -160,8 +162,10 @@ impl Network {
                 files::MODE_PARAMS
             )]));
         }
-        for l in links.iter_mut().filter(|l| l.class == LinkClass::Road) {
-            l.km *= circuity;
+        for (l, rec) in links.iter_mut().zip(of_record) {
+            if l.class == LinkClass::Road {
+                l.km = (l.km - rec) * circuity + rec;
+            }
         }
         let mut terminals =
             load::terminals(files::SEAPORTS, o(files::SEAPORTS)?, "locode", &params)?;

@@ -35,15 +35,19 @@ pub(crate) fn nodes(file: &str, input: Input) -> Result<Vec<Node>, DataError> {
 }
 
 /// Links reference BCPs by id; `bcp_index` maps (id, layer) to an index in the BCP table.
+/// Beside each link comes its km of record: the part of `km` that is a published road length
+/// (a network patch), which the road circuity factor must not scale again. The optional
+/// `km_of_record` column is blank (0) where the link has none.
 pub(crate) fn links(
     file: &str,
     input: Input,
     node_count: usize,
     bcp_index: &HashMap<(String, Layer), u32>,
-) -> Result<Vec<Link>, DataError> {
+) -> Result<(Vec<Link>, Vec<f64>), DataError> {
     let t = Table::new(file, input)?;
     t.require(&["from", "to", "class", "km", "bcp", "geometry"])?;
     let mut out = Vec::new();
+    let mut of_record = Vec::new();
     t.for_each(|r| {
         let node = |field: &str| -> Result<u32, DataError> {
             r.parse(field, "a node index", |s| s.parse::<u32>().ok())
@@ -83,17 +87,19 @@ pub(crate) fn links(
                 _ => return Err(r.error("geometry", "expected `lat lon;lat lon;...`")),
             }
         }
+        let km = r.number("km", 0.0, 5000.0)?;
+        of_record.push(r.optional_number("km_of_record", 0.0, km)?.unwrap_or(0.0));
         out.push(Link {
             from: node("from")?,
             to: node("to")?,
             class,
-            km: r.number("km", 0.0, 5000.0)?,
+            km,
             bcp,
             geometry,
         });
         Ok(())
     })?;
-    Ok(out)
+    Ok((out, of_record))
 }
 
 pub(crate) fn bcps(file: &str, input: Input) -> Result<Vec<Bcp>, DataError> {

@@ -305,4 +305,56 @@ fn resolve_agrees_with_the_full_ranked_search() {
         }
     }
     assert!(queries.len() > 800, "{}", queries.len());
+
+/// Road km of record (network patch sections with a published length, `km_of_record` in
+/// edges.csv) are not multiplied by the road circuity factor; the rest of a road link is.
+#[test]
+fn road_km_of_record_are_not_scaled_by_the_circuity_factor() {
+    use std::io::Read;
+    let n = net();
+    let mut text = String::new();
+    open_data_file(&data_dir(), files::EDGES)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    let params = std::fs::read_to_string(data_dir().join(files::MODE_PARAMS)).unwrap();
+    let factor: f64 = params
+        .lines()
+        .find_map(|l| l.strip_prefix("road,circuity_factor,"))
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|v| v.parse().ok())
+        .expect("mode_params.csv has the road circuity factor");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (c_from, c_to, c_class, c_km, c_rec) = (
+        col("from"),
+        col("to"),
+        col("class"),
+        col("km"),
+        col("km_of_record"),
+    );
+    let mut with_record = 0;
+    for (row, link) in lines.zip(&n.links) {
+        let f: Vec<&str> = row.split(',').collect();
+        assert_eq!(f[c_from].parse::<u32>().unwrap(), link.from);
+        assert_eq!(f[c_to].parse::<u32>().unwrap(), link.to);
+        let km: f64 = f[c_km].parse().unwrap();
+        let rec: f64 = f[c_rec].parse().unwrap_or(0.0);
+        let want = if f[c_class] == "road" {
+            (km - rec) * factor + rec
+        } else {
+            km
+        };
+        assert!(
+            (link.km - want).abs() < 1e-6,
+            "{row}: {} for {want}",
+            link.km
+        );
+        if rec > 0.0 {
+            assert_eq!(f[c_class], "road", "{row}");
+            with_record += 1;
+        }
+    }
+    assert!(with_record > 0, "no road link carries km of record");
 }
