@@ -305,6 +305,7 @@ fn resolve_agrees_with_the_full_ranked_search() {
         }
     }
     assert!(queries.len() > 800, "{}", queries.len());
+}
 
 /// Road km of record (network patch sections with a published length, `km_of_record` in
 /// edges.csv) are not multiplied by the road circuity factor; the rest of a road link is.
