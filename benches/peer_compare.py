@@ -109,8 +109,12 @@ try:
     d = net.shortest_path_lengths(src, dst, imp_name="w")
     per = (time.perf_counter() - t0) * 1e6 / len(pairs)
     # pandana keeps weights as integer thousandths (unreachable comes back as 2^32-1
-    # thousandths, 4294967.295): answers are compared to 0.01% for that rounding.
-    mism = sum(not (same(a, b, 1e-4) or (np.isinf(b) and a > 4e6)) for a, b in zip(d, ours))
+    # thousandths, 4294967.295), rounded arc by arc, so a path of many arcs drifts: answers
+    # are compared to 0.05% for that rounding (seen: up to 0.03% on 1,000-arc paths).
+    bad = [(p, a, b) for p, a, b in zip(pairs, d, ours) if not (same(a, b, 5e-4) or (np.isinf(b) and a > 4e6))]
+    mism = len(bad)
+    for p, a, b in bad[:5]:
+        print(f"  pandana differs on {p}: {a} vs ours {b}")
     print(f"pandana: prepared in {prep:.1f} s; {len(pairs)} queries in one call, {mism} answers differ")
     results["pandana_per_query_batch"] = per
 except Exception as e:  # pandana's import needs compiled extensions; report and go on
@@ -146,7 +150,9 @@ try:
             t0 = time.perf_counter()
             r = q.run(s, t)
             times.append((time.perf_counter() - t0) * 1e6)
-            got = r.distance / 1000 if r.distance < 2**31 - 1 else np.inf
+            dist = r.distance
+            del r  # the binding refuses a new query while a result is alive
+            got = dist / 1000 if dist is not None and dist < 2**31 - 1 else np.inf
             mism += not same(got, w, 1e-4)
         label = f"order {order_s:.1f} s, " if order_s is not None else ""
         print(f"{name}: {label}topology {build_s:.1f} s, customization {cust_s * 1000:.0f} ms; {len(times)} queries, {mism} answers differ")

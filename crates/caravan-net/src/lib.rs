@@ -71,12 +71,28 @@ pub mod files {
 pub fn inputs_checksum(dir: &Path) -> Result<u64, DataError> {
     use std::hash::Hasher;
     let mut h = Fnv64::default();
+    // One buffer for every file: reading whole files would allocate megabytes per start.
+    let mut buf = vec![0u8; 1 << 16];
     for rel in files::NETWORK_INPUTS {
         let path = dir.join(rel);
-        let bytes = std::fs::read(&path).map_err(|source| DataError::Io { path, source })?;
+        let io = |source| DataError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut file = File::open(&path).map_err(io)?;
+        let mut crc = crc32fast::Hasher::new();
+        let mut len = 0u64;
+        loop {
+            let n = file.read(&mut buf).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            crc.update(&buf[..n]);
+            len += n as u64;
+        }
         h.write(rel.as_bytes());
-        h.write_u64(bytes.len() as u64);
-        h.write_u32(crc32fast::hash(&bytes));
+        h.write_u64(len);
+        h.write_u32(crc.finalize());
     }
     Ok(h.finish())
 }
