@@ -18,7 +18,7 @@ pub trait Packed: Sized {
 }
 
 pub fn serialize<T: Packed, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
-    let mut out = Vec::with_capacity(8 + v.len() * std::mem::size_of::<T>());
+    let mut out = Vec::with_capacity(8 + std::mem::size_of_val(v));
     out.extend_from_slice(&(v.len() as u64).to_le_bytes());
     for x in v {
         x.put(&mut out);

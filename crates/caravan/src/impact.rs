@@ -206,7 +206,7 @@ pub fn impact(dir: &Path, a: ImpactArgs) -> Result<(), Failure> {
     let opened = crate::compiled::open_router(dir, caravan_route::Engine::Hierarchy)?;
     opened.ensure_hierarchy(dir);
     let router = &opened.router;
-    let r = caravan_impact::run(&router, &baseline, &spec).map_err(impact_failure)?;
+    let r = caravan_impact::run(router, &baseline, &spec).map_err(impact_failure)?;
     match a.format {
         ImpactFormat::Json => {
             let mut v = serde_json::to_value(&r).map_err(|x| Failure::from(anyhow::anyhow!(x)))?;
