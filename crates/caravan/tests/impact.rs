@@ -207,7 +207,16 @@ fn impact_over_http_matches_its_schema() {
 
     let dir = tempfile::tempdir().unwrap();
     let mut child = StdCommand::new(env!("CARGO_BIN_EXE_caravan"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        // A generous time limit: this checks the schema, and a loaded 2-core CI machine has
+        // taken close to the default 10 s for the first impact request.
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--route-timeout-ms",
+            "60000",
+            "--db",
+        ])
         .arg(dir.path().join("s.sqlite"))
         .env("CARAVAN_LOG", "warn")
         .stdout(Stdio::piped())
