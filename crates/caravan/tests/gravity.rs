@@ -1,10 +1,10 @@
 //! `caravan gravity` through the real binary and over HTTP: estimates against the pyfixest
 //! fixture, GE counterfactuals, and bad input (exit 2 / 400 with the line and column).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command as StdCommand, Stdio};
+mod common;
 
 use assert_cmd::Command;
+use common::{assert_matches_schema, Server};
 use serde_json::{json, Value};
 
 const SYNTHETIC: &str = concat!(
@@ -157,34 +157,8 @@ fn ge_counterfactual_from_a_coefficient_change() {
 #[test]
 fn gravity_over_http() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_caravan"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(dir.path().join("s.sqlite"))
-        .env("CARAVAN_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("caravan listening on ")
-        .unwrap()
-        .to_owned();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let post = |path: &str, body: Value| -> (u16, Value) {
-        let mut r = agent
-            .post(&format!("{base}{path}"))
-            .send_json(&body)
-            .unwrap();
-        let text = r.body_mut().read_to_string().unwrap();
-        (r.status().as_u16(), serde_json::from_str(&text).unwrap())
-    };
+    let server = Server::start(&dir.path().join("s.sqlite"));
+    let post = |path: &str, body: Value| server.send("POST", path, &body);
     let (status, est) = post(
         "/v1/gravity/estimate",
         json!({"formula": "trade ~ log(DIST) + RTA | exporter + importer", "csv": THREE}),
@@ -210,22 +184,9 @@ fn gravity_over_http() {
     );
     assert_eq!(status, 400);
     assert_eq!(err["error"]["code"], "negative_outcome");
-    let mut r = agent.get(&format!("{base}/openapi.json")).call().unwrap();
-    let doc: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    let (_, doc) = server.get("/openapi.json");
     assert!(doc["paths"]["/v1/gravity/ge"]["post"].is_object());
     for (name, value) in [("Estimate", &est), ("Counterfactual", &ge)] {
-        let schema = json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$ref": format!("#/components/schemas/{name}"),
-            "components": doc["components"],
-        });
-        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-        let errors: Vec<String> = validator
-            .iter_errors(value)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        assert_matches_schema(&doc, name, value);
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }

@@ -1,7 +1,10 @@
 //! `caravan impact` through the real binary: a closed crossing on the shipped network and the
 //! shipped baseline (cut to a few countries), the zero scenario, and bad input.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{assert_matches_schema, Server};
 use serde_json::Value;
 
 fn caravan() -> Command {
@@ -202,47 +205,14 @@ fn bad_input_exits_2_naming_what_is_wrong() {
 
 #[test]
 fn impact_over_http_matches_its_schema() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command as StdCommand, Stdio};
-
     let dir = tempfile::tempdir().unwrap();
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_caravan"))
-        // A generous time limit: this checks the schema, and a loaded 2-core CI machine has
-        // taken close to the default 10 s for the first impact request.
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--route-timeout-ms",
-            "60000",
-            "--db",
-        ])
-        .arg(dir.path().join("s.sqlite"))
-        .env("CARAVAN_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("caravan listening on ")
-        .unwrap()
-        .to_owned();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let post = |body: Value| -> (u16, Value) {
-        let mut r = agent
-            .post(&format!("{base}/v1/impact"))
-            .send_json(&body)
-            .unwrap();
-        let text = r.body_mut().read_to_string().unwrap();
-        (r.status().as_u16(), serde_json::from_str(&text).unwrap())
-    };
+    // A generous time limit: this checks the schema, and a loaded 2-core CI machine has
+    // taken close to the default 10 s for the first impact request.
+    let server = Server::start_with(
+        &dir.path().join("s.sqlite"),
+        &["--route-timeout-ms", "60000"],
+    );
+    let post = |body: Value| server.send("POST", "/v1/impact", &body);
     let countries: Vec<&str> = FEW.split(',').collect();
     let (status, v) = post(serde_json::json!({
         "scenario": {"close_bcps": ["bazargan-gurbulak"]},
@@ -268,17 +238,7 @@ fn impact_over_http_matches_its_schema() {
         .as_str()
         .unwrap()
         .contains("countries"));
-    let mut r = agent.get(&format!("{base}/openapi.json")).call().unwrap();
-    let doc: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    let (_, doc) = server.get("/openapi.json");
     assert!(doc["paths"]["/v1/impact"]["post"].is_object());
-    let schema = serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$ref": "#/components/schemas/ImpactReport",
-        "components": doc["components"],
-    });
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    let _ = child.kill();
-    let _ = child.wait();
+    assert_matches_schema(&doc, "ImpactReport", &v);
 }
