@@ -9,8 +9,10 @@ Inputs (all pinned, see tools/requirements.txt and data/NOTICE.md):
 
 Outputs (deterministic; committed so a fresh clone never rebuilds):
   * data/network/nodes.csv.gz   id,layer,lat,lon,country
-  * data/network/edges.csv.gz   from,to,class,km,bcp,geometry,km_of_record (class: road, rail, sea, caspian_ferry, inland_water;
-                                km_of_record: the km of a road edge that are a published patch length)
+  * data/network/edges.csv.gz   from,to,class,km,bcp,geometry,km_of_record,climb_m_per_km (class: road, rail, sea,
+                                caspian_ferry, inland_water; km_of_record: the km of a road edge that are a published
+                                patch length; climb_m_per_km: metres up and down per km along a road edge, on the
+                                coarse altitude map of PyPI pvlib)
   * data/network/BUILD_REPORT.md  counts, components, BCP snapping, dropped crossings.
 
 Steps: clip to the region, label every node with a country, find the edges that cross a
@@ -1124,6 +1126,52 @@ def encode_geometry(layer, ids):
     return ";".join(f"{layer.lat[i]:.5f} {layer.lon[i]:.5f}" for i in ids)
 
 
+class Terrain:
+    """Altitude from the coarse world map that PyPI `pvlib` ships (data/Altitude.h5: 1/12 degree
+    grid, 28 m steps, aggregated by Mapzen from SRTM, GMTED2010, ETOPO1 and national DEMs).
+    Too coarse for gradients, fine enough to tell a mountain road from a steppe road."""
+
+    STEP_KM = 2.0  # sampling interval along an edge
+
+    def __init__(self):
+        import importlib.util
+
+        import h5py
+
+        spec = importlib.util.find_spec("pvlib")
+        path = Path(spec.submodule_search_locations[0]) / "data" / "Altitude.h5"
+        with h5py.File(path, "r") as f:
+            raw = f["Altitude"][:]
+        # pvlib's own decoding (pvlib.location.lookup_altitude): 255 is no data (sea).
+        self.alt = np.where(raw == 255, 0.0, raw.astype(float) * 28.0 - 450.0)
+
+    def at(self, lat, lon):
+        """Bilinear altitude (m) at arrays of points (cell centres at 1/24 degree offsets)."""
+        y = (90.0 - 1.0 / 24.0 - lat) * 12.0
+        x = (lon + 180.0 - 1.0 / 24.0) * 12.0
+        i = np.clip(np.floor(y).astype(int), 0, self.alt.shape[0] - 2)
+        j = np.clip(np.floor(x).astype(int), 0, self.alt.shape[1] - 2)
+        fy, fx = y - i, x - j
+        a = self.alt
+        return (a[i, j] * (1 - fx) * (1 - fy) + a[i, j + 1] * fx * (1 - fy)
+                + a[i + 1, j] * (1 - fx) * fy + a[i + 1, j + 1] * fx * fy)
+
+    def climb_per_km(self, lats, lons):
+        """Metres climbed and descended per km along a polyline, sampled every STEP_KM."""
+        pts_la, pts_lo, total = [lats[0]], [lons[0]], 0.0
+        for k in range(1, len(lats)):
+            d = haversine_km(lats[k - 1], lons[k - 1], lats[k], lons[k])
+            n = max(1, int(math.ceil(d / self.STEP_KM)))
+            t = np.arange(1, n + 1) / n
+            pts_la.extend(lats[k - 1] + (lats[k] - lats[k - 1]) * t)
+            pts_lo.extend(lons[k - 1] + (lons[k] - lons[k - 1]) * t)
+            total += d
+        if total <= 0:
+            return 0.0
+        z = self.at(np.array(pts_la), np.array(pts_lo))
+        return float(np.abs(np.diff(z)).sum() / total)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", default=str(ROOT / "data" / "network"))
@@ -1196,6 +1244,8 @@ def main():
 
     report.append("## Contraction\n")
     node_rows, edge_rows = [], []
+    terrain = Terrain()
+    climbs = []
     for layer in layers:
         kept, edges = layer.contract()
         # Number nodes along a Z-order curve so that neighbours in space are neighbours in
@@ -1214,8 +1264,16 @@ def main():
             # Lengths are rounded to metres; a zero would make a free link.
             # km_of_record: the part of km that is a published road length (patches), which the
             # loader does not multiply by the road circuity factor; blank where none.
+            # climb_m_per_km: the terrain along a road edge (metres up and down per km on the
+            # coarse altitude map), from which the loader picks the road circuity factor.
+            climb = ""
+            if cls == "road":
+                ids = [u, *geom, v]
+                c = terrain.climb_per_km(layer.lat[ids], layer.lon[ids])
+                climbs.append((c, km))
+                climb = f"{c:.1f}"
             edge_rows.append((new_id[u], new_id[v], cls, f"{max(km, 0.001):.3f}", bcp, encode_geometry(layer, geom),
-                              f"{rec:.3f}" if rec > 0 else ""))
+                              f"{rec:.3f}" if rec > 0 else "", climb))
 
     def write_gz(name, header, rows):
         buf = io.StringIO()
@@ -1233,7 +1291,18 @@ def main():
         w.writeheader()
         w.writerows(unlisted)
     write_gz("nodes.csv.gz", ("id", "layer", "lat", "lon", "country"), node_rows)
-    write_gz("edges.csv.gz", ("from", "to", "class", "km", "bcp", "geometry", "km_of_record"), edge_rows)
+    write_gz("edges.csv.gz", ("from", "to", "class", "km", "bcp", "geometry", "km_of_record", "climb_m_per_km"),
+             edge_rows)
+    if climbs:
+        c_arr = np.array([c for c, _ in climbs])
+        km_arr = np.array([k for _, k in climbs])
+        report.append(
+            "\nRoad terrain (metres climbed and descended per km along each link on the pvlib 1/12-degree "
+            "altitude map), km of road link by class: "
+            + ", ".join(f"{lo}-{hi} m/km {km_arr[(c_arr >= lo) & (c_arr < hi)].sum():,.0f}"
+                        for lo, hi in ((0, 5), (5, 10), (10, 15), (15, 25), (25, 50), (50, 10000)))
+            + "\n"
+        )
     report.append(f"\nTotal: {len(node_rows):,} nodes, {len(edge_rows):,} edges (two-way).\n")
     (out_dir / "BUILD_REPORT.md").write_text("\n".join(report) + "\n")
     print("\n".join(report))

@@ -49,6 +49,10 @@ pub struct Fact {
     pub tolerance: f64,
     /// BCP ids: `;` separates crossings that are all required, `|` alternatives of one.
     pub bcp: String,
+    /// For a distance fact about a named route: the BCP ids it passes, in order (optional
+    /// `via` column, `;`-separated). The distance is measured along that route (origin to
+    /// the first crossing, on to the next, to the destination), not the one the router picks.
+    pub via: Vec<String>,
     pub source_title: String,
     pub source_url: String,
     pub source_date: String,
@@ -115,6 +119,16 @@ pub fn load_facts(file: &str, input: Box<dyn Read>) -> Result<Vec<Fact>, DataErr
         if r.str("source_title").is_empty() || r.str("quote").is_empty() {
             return Err(r.error("source_title", "every fact needs a source and a quote"));
         }
+        let via: Vec<String> = r
+            .str("via")
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if !via.is_empty() && kind != FactKind::Distance {
+            return Err(r.error("via", "only a distance fact names the crossings of its route"));
+        }
         let id = r.str("id").to_owned();
         if out.iter().any(|f| f.id == id) {
             return Err(r.error("id", "duplicate fact id"));
@@ -130,6 +144,7 @@ pub fn load_facts(file: &str, input: Box<dyn Read>) -> Result<Vec<Fact>, DataErr
             unit: r.str("unit").to_owned(),
             tolerance,
             bcp: r.str("bcp").to_owned(),
+            via,
             source_title: r.str("source_title").to_owned(),
             source_url: r.str("source_url").to_owned(),
             source_date: r.str("source_date").to_owned(),

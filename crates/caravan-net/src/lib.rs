@@ -2,6 +2,7 @@
 //! terminals, places and the cost parameters, loaded from the project's data files and
 //! validated. Knows nothing of routing state, terminals or HTTP.
 
+pub mod circuity;
 mod error;
 pub mod facts;
 pub mod geo;
@@ -164,23 +165,17 @@ impl Network {
             .enumerate()
             .map(|(i, b)| ((b.id.clone(), b.mode), i as u32))
             .collect();
-        let (mut links, of_record) =
+        let (mut links, extras) =
             load::links(files::EDGES, o(files::EDGES)?, nodes.len(), &bcp_index)?;
-        // The road graph's straight chords undercount winding roads; the factor is fitted on
-        // the calibration facts only (mode_params.csv says how). The km of a road link that
-        // are a published length (network patches, `km_of_record`) are not scaled again.
-        let circuity = modes
-            .get(&("road".to_owned(), "circuity_factor".to_owned()))
-            .map_or(1.0, |s| s.value);
-        if !(1.0..=2.0).contains(&circuity) {
-            return Err(DataError::Invalid(vec![format!(
-                "{}: road circuity_factor must be in [1, 2], got {circuity}",
-                files::MODE_PARAMS
-            )]));
-        }
-        for (l, rec) in links.iter_mut().zip(of_record) {
+        // The road graph's straight chords undercount winding roads, mountain roads most; the
+        // model is fitted on the calibration facts only (mode_params.csv says how). The km of
+        // a road link that are a published length (network patches, `km_of_record`) are not
+        // scaled again.
+        let circuity = circuity::RoadCircuity::from_params(files::MODE_PARAMS, &modes)?;
+        for (l, x) in links.iter_mut().zip(extras) {
             if l.class == LinkClass::Road {
-                l.km = (l.km - rec) * circuity + rec;
+                let rec = x.km_of_record;
+                l.km = (l.km - rec) * circuity.factor(x.climb_m_per_km) + rec;
             }
         }
         let mut terminals =

@@ -38,12 +38,20 @@ pub(crate) fn nodes(file: &str, input: Input) -> Result<Vec<Node>, DataError> {
 /// Beside each link comes its km of record: the part of `km` that is a published road length
 /// (a network patch), which the road circuity factor must not scale again. The optional
 /// `km_of_record` column is blank (0) where the link has none.
+pub(crate) struct LinkExtras {
+    /// The part of `km` that is a published road length.
+    pub km_of_record: f64,
+    /// Metres climbed and descended per km along a road link (the build's coarse terrain);
+    /// `None` where the file has no such column or the cell is blank.
+    pub climb_m_per_km: Option<f64>,
+}
+
 pub(crate) fn links(
     file: &str,
     input: Input,
     node_count: usize,
     bcp_index: &HashMap<(String, Layer), u32>,
-) -> Result<(Vec<Link>, Vec<f64>), DataError> {
+) -> Result<(Vec<Link>, Vec<LinkExtras>), DataError> {
     let t = Table::new(file, input)?;
     t.require(&["from", "to", "class", "km", "bcp", "geometry"])?;
     let mut out = Vec::new();
@@ -88,7 +96,10 @@ pub(crate) fn links(
             }
         }
         let km = r.number("km", 0.0, 5000.0)?;
-        of_record.push(r.optional_number("km_of_record", 0.0, km)?.unwrap_or(0.0));
+        of_record.push(LinkExtras {
+            km_of_record: r.optional_number("km_of_record", 0.0, km)?.unwrap_or(0.0),
+            climb_m_per_km: r.optional_number("climb_m_per_km", 0.0, 10_000.0)?,
+        });
         out.push(Link {
             from: node("from")?,
             to: node("to")?,

@@ -5,7 +5,7 @@ use caravan_net::facts::{Fact, FactKind, FactSet};
 use caravan_net::{BcpStatus, Layer};
 use serde::Serialize;
 
-use crate::{Criterion, Location, RouteRequest, Router};
+use crate::{Criterion, Location, Route, RouteRequest, Router};
 
 /// One fact, judged.
 #[derive(Clone, Debug, Serialize)]
@@ -152,33 +152,76 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
             .map(|b| b.key())
             .collect();
     }
-    let resp = match router.route(&req) {
-        Ok(r) => r,
-        Err(e) => {
-            out.ours = "no route".into();
-            out.detail = e.to_string();
-            out.reference = reference_text(f, &groups);
-            return out;
+    // A distance of a named route is measured along it: origin to the first named crossing,
+    // on to the next, to the destination, each part routed on its own. A part that starts on
+    // the near side of a named crossing must still pass it, so the other crossings between the
+    // same two countries are avoided.
+    let mut stops = vec![req.from.clone()];
+    for id in &f.via {
+        match router.network().find_bcps(&format!("{id}:{}", f.mode)).first() {
+            Some(&i) => {
+                let b = &router.network().bcps[i as usize];
+                stops.push(Location::Coordinate {
+                    lat: b.lat,
+                    lon: b.lon,
+                });
+                let pair = b.pair();
+                req.avoid_bcps.extend(
+                    router
+                        .network()
+                        .bcps
+                        .iter()
+                        .filter(|o| o.mode == f.mode && o.pair() == pair && !f.via.contains(&o.id))
+                        .map(|o| o.key()),
+                );
+            }
+            None => {
+                out.ours = "no route".into();
+                out.detail = format!("via: no {} crossing `{id}`", f.mode);
+                out.reference = reference_text(f, &groups);
+                return out;
+            }
         }
-    };
-    let route = &resp.routes[0];
+    }
+    stops.push(req.to.clone());
+    let mut parts = Vec::new();
+    for pair in stops.windows(2) {
+        let part = RouteRequest {
+            from: pair[0].clone(),
+            to: pair[1].clone(),
+            ..req.clone()
+        };
+        match router.route(&part) {
+            Ok(r) => parts.push(r),
+            Err(e) => {
+                out.ours = "no route".into();
+                out.detail = e.to_string();
+                out.reference = reference_text(f, &groups);
+                return out;
+            }
+        }
+    }
+    let routes: Vec<&Route> = parts.iter().map(|r| &r.routes[0]).collect();
     out.reference = reference_text(f, &groups);
-    let crossed: Vec<&str> = route
-        .border_crossings
+    let crossed: Vec<&str> = routes
         .iter()
-        .map(|c| c.id.as_str())
+        .flat_map(|r| r.border_crossings.iter().map(|c| c.id.as_str()))
         .collect();
     out.detail = if crossed.is_empty() {
         "no border crossing".into()
     } else {
         format!("via {}", crossed.join(", "))
     };
+    if !f.via.is_empty() {
+        out.detail.push_str(&format!(" (routed through {})", f.via.join(", ")));
+    }
+    let route = routes[0];
     match f.kind {
         FactKind::Distance | FactKind::Time => {
             let ours = if f.kind == FactKind::Distance {
-                route
-                    .legs
+                routes
                     .iter()
+                    .flat_map(|r| r.legs.iter())
                     .filter(|l| leg_layer(&l.mode) == Some(f.mode))
                     .map(|l| l.distance_km)
                     .sum::<f64>()

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Fit the road circuity model (data/curated/mode_params.csv, rows road,circuity_*) on the
+CALIBRATION road distance facts of data/validation/facts.csv, and on nothing else.
+
+The model (crates/caravan-net/src/circuity.rs): a road link's km are multiplied by `flat` where
+the terrain along it climbs and descends less than `climb_flat` m per km, by `mountain` above
+`climb_mountain`, linearly in between (km of record, i.e. published patch lengths, are never
+scaled). The objective is the mean absolute log error, |ln(ours / published)|, over the
+calibration road distance facts, each routed by `caravan data validate --set calibration` on a
+copy of the data directory with the candidate parameters; routes are recomputed for every
+candidate, so a factor that changes the route choice is judged on the route it gives.
+
+Search: for each pair of climb breakpoints on a fixed grid, coordinate descent on the two factors
+(steps 0.04, 0.02, 0.01); ties go to the smaller model. The validation set is never read.
+
+Run:  python3 tools/fit_circuity.py [--caravan target/release/caravan] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import csv
+import json
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = ("circuity_factor", "circuity_factor_mountain", "circuity_climb_flat_m_per_km",
+          "circuity_climb_mountain_m_per_km")
+CLIMB_GRID = (5.0, 10.0, 15.0, 20.0, 30.0, 40.0)
+
+
+def road_fact_ids(facts: Path) -> set[str]:
+    with open(facts, newline="") as f:
+        return {r["id"] for r in csv.DictReader(f)
+                if r["set"] == "calibration" and r["kind"] == "distance" and r["mode"] == "road"}
+
+
+class Evaluator:
+    def __init__(self, caravan: str, data: Path, jobs: int):
+        self.caravan, self.data, self.jobs = caravan, data, jobs
+        self.ids = road_fact_ids(data / "validation" / "facts.csv")
+        self.cache: dict[tuple, tuple[float, int, dict]] = {}
+        self.base_rows = (data / "curated" / "mode_params.csv").read_text().splitlines(keepends=True)
+        self.dirs = []
+
+    def _workdir(self, slot: int) -> Path:
+        while len(self.dirs) <= slot:
+            d = Path(tempfile.mkdtemp(prefix="fitcirc-"))
+            for x in self.data.iterdir():
+                if x.name != "curated":
+                    os.symlink(x.resolve(), d / x.name)
+            (d / "curated").mkdir()
+            for x in (self.data / "curated").iterdir():
+                if x.name != "mode_params.csv":
+                    os.symlink(x.resolve(), d / "curated" / x.name)
+            self.dirs.append(d)
+        return self.dirs[slot]
+
+    def _write_params(self, d: Path, p: tuple):
+        rows = [r for r in self.base_rows if not any(r.startswith(f"road,{k},") for k in PARAMS)]
+        for k, v in zip(PARAMS, p):
+            rows.append(f"road,{k},{v},x,derived,fit candidate,\n")
+        (d / "curated" / "mode_params.csv").write_text("".join(rows))
+
+    def _run(self, slot: int, p: tuple):
+        d = self._workdir(slot)
+        self._write_params(d, p)
+        out = subprocess.run([self.caravan, "data", "validate", "--data", str(d), "--set", "calibration",
+                              "--format", "json"], check=True, capture_output=True, text=True).stdout
+        res = [r for r in json.loads(out)["results"] if r["id"] in self.ids]
+        err = sum(abs(math.log(r["ratio"])) if r.get("ratio") else 5.0 for r in res) / len(res)
+        return err, sum(r["pass"] for r in res), {r["id"]: r["ratio"] for r in res}
+
+    def many(self, cands: list[tuple]) -> list[tuple]:
+        todo = [c for c in dict.fromkeys(cands) if c not in self.cache]
+        with cf.ThreadPoolExecutor(self.jobs) as ex:
+            for c, r in zip(todo, ex.map(lambda a: self._run(*a), [(i % self.jobs, c) for i, c in enumerate(todo)])):
+                self.cache[c] = r
+        return [self.cache[c] for c in cands]
+
+    def close(self):
+        for d in self.dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def r2(x):
+    return round(x, 3)
+
+
+def descend(ev: Evaluator, cf_: float, cm: float, start=(1.10, 1.25)):
+    flat, mtn = start
+    for step in (0.04, 0.02, 0.01):
+        while True:
+            cands = [(r2(flat + df), r2(mtn + dm), cf_, cm)
+                     for df in (-step, 0, step) for dm in (-step, 0, step)]
+            cands = [c for c in cands if 1.0 <= c[0] <= 2.0 and c[0] <= c[1] <= 2.0]
+            res = ev.many(cands)
+            best = min(zip(res, cands), key=lambda x: (x[0][0], abs(x[1][1] - x[1][0])))
+            if best[1][:2] == (r2(flat), r2(mtn)):
+                break
+            flat, mtn = best[1][:2]
+    return (flat, mtn, cf_, cm), ev.cache[(r2(flat), r2(mtn), cf_, cm)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--caravan", default=str(ROOT / "target" / "release" / "caravan"))
+    ap.add_argument("--data", default=str(ROOT / "data"))
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    ev = Evaluator(args.caravan, Path(args.data), args.jobs)
+    try:
+        print(f"{len(ev.ids)} calibration road distance facts")
+        # The single factor (both factors equal, breakpoints irrelevant) for comparison.
+        singles = [(r2(1.0 + i * 0.01),) * 2 + (1000.0, 1000.0) for i in range(0, 31)]
+        s_best = min(zip(ev.many(singles), singles), key=lambda x: x[0][0])
+        print(f"single factor: {s_best[1][0]}  mean |ln| {s_best[0][0]:.4f}  pass {s_best[0][1]}/{len(ev.ids)}")
+        results = []
+        for i, lo in enumerate(CLIMB_GRID):
+            for hi in CLIMB_GRID[i:]:
+                p, r = descend(ev, lo, hi)
+                results.append((r, p))
+                print(f"climb {lo:>4}-{hi:<4} flat {p[0]:.2f} mountain {p[1]:.2f}  mean |ln| {r[0]:.4f}  "
+                      f"pass {r[1]}/{len(ev.ids)}", flush=True)
+        (err, npass, ratios), p = min(results, key=lambda x: (x[0][0], x[1][3] - x[1][2]))
+        print(f"\nbest: flat {p[0]} mountain {p[1]} climb_flat {p[2]} climb_mountain {p[3]}: "
+              f"mean |ln| {err:.4f}, pass {npass}/{len(ev.ids)} (single factor: {s_best[0][0]:.4f})")
+        for k, v in sorted(ratios.items()):
+            print(f"  {k:40s} ours/published {v:.3f}")
+    finally:
+        ev.close()
+
+
+if __name__ == "__main__":
+    main()
