@@ -308,9 +308,12 @@ fn resolve_agrees_with_the_full_ranked_search() {
 }
 
 /// Road km of record (network patch sections with a published length, `km_of_record` in
-/// edges.csv) are not multiplied by the road circuity factor; the rest of a road link is.
+/// edges.csv) are not multiplied by the road circuity model; the rest of a road link is, by
+/// the factor its terrain (`climb_m_per_km`) calls for: `flat` up to the flat climb,
+/// `mountain` from the mountain climb, linear in between (worked out here, not with the crate's
+/// own function).
 #[test]
-fn road_km_of_record_are_not_scaled_by_the_circuity_factor() {
+fn road_links_are_scaled_by_their_terrain_except_km_of_record() {
     use std::io::Read;
     let n = net();
     let mut text = String::new();
@@ -319,23 +322,41 @@ fn road_km_of_record_are_not_scaled_by_the_circuity_factor() {
         .read_to_string(&mut text)
         .unwrap();
     let params = std::fs::read_to_string(data_dir().join(files::MODE_PARAMS)).unwrap();
-    let factor: f64 = params
-        .lines()
-        .find_map(|l| l.strip_prefix("road,circuity_factor,"))
-        .and_then(|rest| rest.split(',').next())
-        .and_then(|v| v.parse().ok())
-        .expect("mode_params.csv has the road circuity factor");
+    let param = |name: &str| -> f64 {
+        params
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("road,{name},")))
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("mode_params.csv has road,{name}"))
+    };
+    let (flat, mountain) = (param("circuity_factor"), param("circuity_factor_mountain"));
+    let (lo, hi) = (
+        param("circuity_climb_flat_m_per_km"),
+        param("circuity_climb_mountain_m_per_km"),
+    );
+    assert!(flat <= mountain && lo <= hi);
+    let factor = |climb: f64| {
+        if climb <= lo {
+            flat
+        } else if climb >= hi {
+            mountain
+        } else {
+            flat + (mountain - flat) * (climb - lo) / (hi - lo)
+        }
+    };
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (c_from, c_to, c_class, c_km, c_rec) = (
+    let (c_from, c_to, c_class, c_km, c_rec, c_climb) = (
         col("from"),
         col("to"),
         col("class"),
         col("km"),
         col("km_of_record"),
+        col("climb_m_per_km"),
     );
-    let mut with_record = 0;
+    let (mut with_record, mut steep) = (0, 0);
     for (row, link) in lines.zip(&n.links) {
         let f: Vec<&str> = row.split(',').collect();
         assert_eq!(f[c_from].parse::<u32>().unwrap(), link.from);
@@ -343,8 +364,11 @@ fn road_km_of_record_are_not_scaled_by_the_circuity_factor() {
         let km: f64 = f[c_km].parse().unwrap();
         let rec: f64 = f[c_rec].parse().unwrap_or(0.0);
         let want = if f[c_class] == "road" {
-            (km - rec) * factor + rec
+            let climb: f64 = f[c_climb].parse().expect("every road link has its climb");
+            steep += usize::from(climb >= hi);
+            (km - rec) * factor(climb) + rec
         } else {
+            assert_eq!(f[c_climb], "", "{row}");
             km
         };
         assert!(
@@ -358,4 +382,48 @@ fn road_km_of_record_are_not_scaled_by_the_circuity_factor() {
         }
     }
     assert!(with_record > 0, "no road link carries km of record");
+    assert!(steep > 1000, "only {steep} road links take the mountain factor");
+}
+
+/// The terrain the build writes tells a mountain road from a steppe road: known places, the
+/// road links within 15 km of them.
+#[test]
+fn road_terrain_tells_mountains_from_steppe() {
+    use std::io::Read;
+    let n = net();
+    let mut text = String::new();
+    open_data_file(&data_dir(), files::EDGES)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let c_climb = header.iter().position(|h| *h == "climb_m_per_km").unwrap();
+    let climbs: Vec<Option<f64>> = lines
+        .map(|row| row.split(',').nth(c_climb).and_then(|v| v.parse().ok()))
+        .collect();
+    let mean_near = |lat: f64, lon: f64| {
+        let (mut sum, mut k) = (0.0, 0);
+        for (link, climb) in n.links.iter().zip(&climbs) {
+            let a = &n.nodes[link.from as usize];
+            if let Some(c) = climb {
+                if caravan_net::geo::haversine_km(a.lat, a.lon, lat, lon) < 15.0 {
+                    sum += c;
+                    k += 1;
+                }
+            }
+        }
+        assert!(k > 0, "no road link near {lat},{lon}");
+        sum / k as f64
+    };
+    // Steppe between Karaganda and Balkhash; the Kazakh side of the Caspian lowland.
+    for (lat, lon) in [(48.0, 74.0), (47.1, 51.9)] {
+        let c = mean_near(lat, lon);
+        assert!(c < 10.0, "{lat},{lon}: {c} m/km");
+    }
+    // The Pamir Highway above Khorog; the Karakoram Highway at Passu; the Anzob pass road.
+    for (lat, lon) in [(37.55, 71.75), (36.47, 74.88), (39.08, 68.87)] {
+        let c = mean_near(lat, lon);
+        assert!(c > 20.0, "{lat},{lon}: {c} m/km");
+    }
 }
