@@ -34,6 +34,33 @@ pub enum FactKind {
     Status,
 }
 
+/// What a distance or time figure claims: the value itself (within the tolerance), or only a
+/// bound, as a record run ("a record time of just five days": the usual trip takes longer) or
+/// "more than 10 days" or "less than two days" do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// ours within value x (1 +/- tolerance).
+    #[default]
+    Point,
+    /// ours at least value x (1 - tolerance).
+    Lower,
+    /// ours at most value x (1 + tolerance).
+    Upper,
+}
+
+impl Bound {
+    /// Whether a ratio ours / value meets the claim.
+    pub fn holds(self, ratio: f64, tolerance: f64) -> bool {
+        ratio.is_finite()
+            && match self {
+                Bound::Point => (ratio - 1.0).abs() <= tolerance,
+                Bound::Lower => ratio >= 1.0 - tolerance,
+                Bound::Upper => ratio <= 1.0 + tolerance,
+            }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Fact {
     pub id: String,
@@ -47,6 +74,8 @@ pub struct Fact {
     pub unit: String,
     /// Relative tolerance for distance and time.
     pub tolerance: f64,
+    /// Point value or bound (optional `bound` column: point, lower or upper; blank = point).
+    pub bound: Bound,
     /// BCP ids: `;` separates crossings that are all required, `|` alternatives of one.
     pub bcp: String,
     /// For a distance fact about a named route: the BCP ids it passes, in order (optional
@@ -113,6 +142,15 @@ pub fn load_facts(file: &str, input: Box<dyn Read>) -> Result<Vec<Fact>, DataErr
             FactKind::Distance | FactKind::Time => r.number("tolerance", 0.0, 1.0)?,
             _ => 0.0,
         };
+        let bound = r.parse("bound", "point, lower or upper (blank = point)", |s| match s {
+            "" | "point" => Some(Bound::Point),
+            "lower" => Some(Bound::Lower),
+            "upper" => Some(Bound::Upper),
+            _ => None,
+        })?;
+        if bound != Bound::Point && !matches!(kind, FactKind::Distance | FactKind::Time) {
+            return Err(r.error("bound", "only a distance or time fact is a bound"));
+        }
         if matches!(kind, FactKind::MustCross | FactKind::Status) && r.str("bcp").is_empty() {
             return Err(r.error("bcp", "a must_cross or status fact names its crossing ids"));
         }
@@ -143,6 +181,7 @@ pub fn load_facts(file: &str, input: Box<dyn Read>) -> Result<Vec<Fact>, DataErr
             value,
             unit: r.str("unit").to_owned(),
             tolerance,
+            bound,
             bcp: r.str("bcp").to_owned(),
             via,
             source_title: r.str("source_title").to_owned(),
@@ -154,4 +193,25 @@ pub fn load_facts(file: &str, input: Box<dyn Read>) -> Result<Vec<Fact>, DataErr
         Ok(())
     })?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::Bound;
+
+    #[test]
+    fn bounds_judge_one_side_only() {
+        assert!(Bound::Point.holds(1.1, 0.1));
+        assert!(!Bound::Point.holds(1.2, 0.1));
+        assert!(!Bound::Point.holds(0.8, 0.1));
+        // A record of 120 h: 192 h is slower than the record, as a typical run should be.
+        assert!(Bound::Lower.holds(1.6, 0.35));
+        assert!(Bound::Lower.holds(0.7, 0.35));
+        assert!(!Bound::Lower.holds(0.6, 0.35));
+        // "Less than two days": 60 h is within the tolerance above 48 h, 80 h is not.
+        assert!(Bound::Upper.holds(1.25, 0.5));
+        assert!(Bound::Upper.holds(0.2, 0.5));
+        assert!(!Bound::Upper.holds(1.7, 0.5));
+        assert!(!Bound::Lower.holds(f64::NAN, 0.5));
+    }
 }

@@ -1,7 +1,7 @@
 //! Judges the router on published facts (`caravan_net::facts`): routes each fact's pair in its
 //! mode and compares the length, time, crossings or status with the reference.
 
-use caravan_net::facts::{Fact, FactKind, FactSet};
+use caravan_net::facts::{Bound, Fact, FactKind, FactSet};
 use caravan_net::{BcpStatus, Layer};
 use serde::Serialize;
 
@@ -254,7 +254,7 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
             let ratio = ours / reference;
             out.ours = format!("{ours:.0} {}", unit(f));
             out.ratio = Some(ratio);
-            out.pass = ratio.is_finite() && (ratio - 1.0).abs() <= f.tolerance;
+            out.pass = f.bound.holds(ratio, f.tolerance);
         }
         FactKind::MustCross => {
             out.ours = out.detail.clone();
@@ -277,12 +277,14 @@ fn unit(f: &Fact) -> &'static str {
 
 fn reference_text(f: &Fact, groups: &[Vec<&str>]) -> String {
     match f.kind {
-        FactKind::Distance | FactKind::Time => format!(
-            "{:.0} {} (+/-{:.0}%)",
-            f.value.unwrap_or(f64::NAN),
-            unit(f),
-            f.tolerance * 100.0
-        ),
+        FactKind::Distance | FactKind::Time => {
+            let (v, u, t) = (f.value.unwrap_or(f64::NAN), unit(f), f.tolerance * 100.0);
+            match f.bound {
+                Bound::Point => format!("{v:.0} {u} (+/-{t:.0}%)"),
+                Bound::Lower => format!("at least {v:.0} {u} (-{t:.0}%)"),
+                Bound::Upper => format!("at most {v:.0} {u} (+{t:.0}%)"),
+            }
+        }
         _ => format!(
             "must cross {}",
             groups
