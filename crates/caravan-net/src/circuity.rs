@@ -37,7 +37,11 @@ impl RoadCircuity {
         file: &str,
         modes: &HashMap<(String, String), Sourced>,
     ) -> Result<Self, DataError> {
-        let get = |p: &str| modes.get(&("road".to_owned(), p.to_owned())).map(|s| s.value);
+        let get = |p: &str| {
+            modes
+                .get(&("road".to_owned(), p.to_owned()))
+                .map(|s| s.value)
+        };
         let flat = get("circuity_factor").unwrap_or(1.0);
         let c = match (
             get("circuity_factor_mountain"),
@@ -155,16 +159,40 @@ mod tests {
             RoadCircuity::from_params("m.csv", &p).unwrap(),
             RoadCircuity::single(1.05)
         );
-        p.insert(("road".into(), "circuity_factor_mountain".into()), sourced(1.3));
-        let e = RoadCircuity::from_params("m.csv", &p).unwrap_err().to_string();
+        p.insert(
+            ("road".into(), "circuity_factor_mountain".into()),
+            sourced(1.3),
+        );
+        let e = RoadCircuity::from_params("m.csv", &p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("all three or none"), "{e}");
-        p.insert(("road".into(), "circuity_climb_flat_m_per_km".into()), sourced(20.0));
-        p.insert(("road".into(), "circuity_climb_mountain_m_per_km".into()), sourced(10.0));
-        let e = RoadCircuity::from_params("m.csv", &p).unwrap_err().to_string();
+        p.insert(
+            ("road".into(), "circuity_climb_flat_m_per_km".into()),
+            sourced(20.0),
+        );
+        p.insert(
+            ("road".into(), "circuity_climb_mountain_m_per_km".into()),
+            sourced(10.0),
+        );
+        let e = RoadCircuity::from_params("m.csv", &p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("0 <= flat <= mountain"), "{e}");
-        p.insert(("road".into(), "circuity_climb_mountain_m_per_km".into()), sourced(40.0));
-        p.insert(("road".into(), "circuity_factor_mountain".into()), sourced(2.5));
-        let e = RoadCircuity::from_params("m.csv", &p).unwrap_err().to_string();
-        assert!(e.contains("circuity_factor_mountain must be in [1, 2]"), "{e}");
+        p.insert(
+            ("road".into(), "circuity_climb_mountain_m_per_km".into()),
+            sourced(40.0),
+        );
+        p.insert(
+            ("road".into(), "circuity_factor_mountain".into()),
+            sourced(2.5),
+        );
+        let e = RoadCircuity::from_params("m.csv", &p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("circuity_factor_mountain must be in [1, 2]"),
+            "{e}"
+        );
     }
 }

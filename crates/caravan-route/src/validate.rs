@@ -158,7 +158,11 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
     // same two countries are avoided.
     let mut stops = vec![req.from.clone()];
     for id in &f.via {
-        match router.network().find_bcps(&format!("{id}:{}", f.mode)).first() {
+        match router
+            .network()
+            .find_bcps(&format!("{id}:{}", f.mode))
+            .first()
+        {
             Some(&i) => {
                 let b = &router.network().bcps[i as usize];
                 stops.push(Location::Coordinate {
@@ -213,7 +217,8 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
         format!("via {}", crossed.join(", "))
     };
     if !f.via.is_empty() {
-        out.detail.push_str(&format!(" (routed through {})", f.via.join(", ")));
+        out.detail
+            .push_str(&format!(" (routed through {})", f.via.join(", ")));
     }
     let route = routes[0];
     match f.kind {
