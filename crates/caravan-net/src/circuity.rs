@@ -19,6 +19,8 @@ pub struct RoadCircuity {
     pub mountain: f64,
     pub climb_flat: f64,
     pub climb_mountain: f64,
+    /// Mean segment length (km) from which the excess applies in full; `None`: always.
+    pub full_segment_km: Option<f64>,
 }
 
 impl RoadCircuity {
@@ -29,6 +31,7 @@ impl RoadCircuity {
             mountain: factor,
             climb_flat: f64::INFINITY,
             climb_mountain: f64::INFINITY,
+            full_segment_km: None,
         }
     }
 
@@ -54,6 +57,7 @@ impl RoadCircuity {
                 mountain,
                 climb_flat,
                 climb_mountain,
+                full_segment_km: get("circuity_full_segment_km"),
             },
             _ => {
                 return Err(DataError::Invalid(vec![format!(
@@ -77,6 +81,13 @@ impl RoadCircuity {
                 c.climb_flat, c.climb_mountain
             ));
         }
+        if let Some(l) = c.full_segment_km {
+            if !(l > 0.0 && l <= 100.0) {
+                errors.push(format!(
+                    "{file}: road circuity_full_segment_km must be in (0, 100], got {l}"
+                ));
+            }
+        }
         if errors.is_empty() {
             Ok(c)
         } else {
@@ -85,18 +96,23 @@ impl RoadCircuity {
     }
 
     /// The factor of a road link with this climb (m per km); a link without a climb (an older
-    /// edges file) takes the flat factor.
-    pub fn factor(&self, climb_m_per_km: Option<f64>) -> f64 {
+    /// edges file) takes the flat factor. `segment_km` is the link's mean straight segment
+    /// (its km over its number of segments).
+    pub fn factor(&self, climb_m_per_km: Option<f64>, segment_km: f64) -> f64 {
         let Some(c) = climb_m_per_km else {
             return self.flat;
         };
-        if c <= self.climb_flat {
+        let terrain = if c <= self.climb_flat {
             self.flat
         } else if c >= self.climb_mountain {
             self.mountain
         } else {
             let t = (c - self.climb_flat) / (self.climb_mountain - self.climb_flat);
             self.flat + (self.mountain - self.flat) * t
+        };
+        match self.full_segment_km {
+            Some(full) => 1.0 + (terrain - 1.0) * (segment_km / full).clamp(0.0, 1.0),
+            None => terrain,
         }
     }
 }
@@ -111,18 +127,31 @@ mod tests {
             mountain: 1.4,
             climb_flat: 10.0,
             climb_mountain: 30.0,
+            full_segment_km: None,
         }
     }
 
     #[test]
     fn flat_below_mountain_above_linear_between() {
         let m = model();
-        assert_eq!(m.factor(Some(0.0)), 1.0);
-        assert_eq!(m.factor(Some(10.0)), 1.0);
-        assert!((m.factor(Some(20.0)) - 1.2).abs() < 1e-12);
-        assert_eq!(m.factor(Some(30.0)), 1.4);
-        assert_eq!(m.factor(Some(500.0)), 1.4);
-        assert_eq!(m.factor(None), 1.0);
+        assert_eq!(m.factor(Some(0.0), 20.0), 1.0);
+        assert_eq!(m.factor(Some(10.0), 20.0), 1.0);
+        assert!((m.factor(Some(20.0), 20.0) - 1.2).abs() < 1e-12);
+        assert_eq!(m.factor(Some(30.0), 20.0), 1.4);
+        assert_eq!(m.factor(Some(500.0), 20.0), 1.4);
+        assert_eq!(m.factor(None, 20.0), 1.0);
+    }
+
+    #[test]
+    fn finely_drawn_links_take_a_share_of_the_excess() {
+        let m = RoadCircuity {
+            full_segment_km: Some(10.0),
+            ..model()
+        };
+        assert_eq!(m.factor(Some(50.0), 10.0), 1.4);
+        assert_eq!(m.factor(Some(50.0), 25.0), 1.4);
+        assert!((m.factor(Some(50.0), 5.0) - 1.2).abs() < 1e-12);
+        assert!((m.factor(Some(50.0), 0.0) - 1.0).abs() < 1e-12);
     }
 
     #[test]
@@ -130,7 +159,7 @@ mod tests {
         let m = model();
         let mut last = 0.0;
         for i in 0..1000 {
-            let f = m.factor(Some(i as f64 * 0.1));
+            let f = m.factor(Some(i as f64 * 0.1), 20.0);
             assert!(f >= last);
             last = f;
         }
@@ -139,8 +168,8 @@ mod tests {
     #[test]
     fn single_factor_ignores_terrain() {
         let m = RoadCircuity::single(1.164);
-        assert_eq!(m.factor(Some(0.0)), 1.164);
-        assert_eq!(m.factor(Some(80.0)), 1.164);
+        assert_eq!(m.factor(Some(0.0), 20.0), 1.164);
+        assert_eq!(m.factor(Some(80.0), 20.0), 1.164);
     }
 
     fn sourced(v: f64) -> Sourced {

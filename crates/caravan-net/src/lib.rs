@@ -175,7 +175,8 @@ impl Network {
         for (l, x) in links.iter_mut().zip(extras) {
             if l.class == LinkClass::Road {
                 let rec = x.km_of_record;
-                l.km = (l.km - rec) * circuity.factor(x.climb_m_per_km) + rec;
+                let segment_km = l.km / (l.geometry.len() + 1) as f64;
+                l.km = (l.km - rec) * circuity.factor(x.climb_m_per_km, segment_km) + rec;
             }
         }
         let mut terminals =

@@ -310,8 +310,9 @@ fn resolve_agrees_with_the_full_ranked_search() {
 /// Road km of record (network patch sections with a published length, `km_of_record` in
 /// edges.csv) are not multiplied by the road circuity model; the rest of a road link is, by
 /// the factor its terrain (`climb_m_per_km`) calls for: `flat` up to the flat climb,
-/// `mountain` from the mountain climb, linear in between (worked out here, not with the crate's
-/// own function).
+/// `mountain` from the mountain climb, linear in between, and where the model has a full
+/// segment length, only a share of the excess for finely drawn links (worked out here, not
+/// with the crate's own function).
 #[test]
 fn road_links_are_scaled_by_their_terrain_except_km_of_record() {
     use std::io::Read;
@@ -322,39 +323,46 @@ fn road_links_are_scaled_by_their_terrain_except_km_of_record() {
         .read_to_string(&mut text)
         .unwrap();
     let params = std::fs::read_to_string(data_dir().join(files::MODE_PARAMS)).unwrap();
-    let param = |name: &str| -> f64 {
+    let optional = |name: &str| -> Option<f64> {
         params
             .lines()
             .find_map(|l| l.strip_prefix(&format!("road,{name},")))
             .and_then(|rest| rest.split(',').next())
             .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("mode_params.csv has road,{name}"))
     };
+    let param =
+        |name: &str| optional(name).unwrap_or_else(|| panic!("mode_params.csv has road,{name}"));
+    let full_segment_km = optional("circuity_full_segment_km");
     let (flat, mountain) = (param("circuity_factor"), param("circuity_factor_mountain"));
     let (lo, hi) = (
         param("circuity_climb_flat_m_per_km"),
         param("circuity_climb_mountain_m_per_km"),
     );
     assert!(flat <= mountain && lo <= hi);
-    let factor = |climb: f64| {
-        if climb <= lo {
+    let factor = |climb: f64, segment_km: f64| {
+        let terrain = if climb <= lo {
             flat
         } else if climb >= hi {
             mountain
         } else {
             flat + (mountain - flat) * (climb - lo) / (hi - lo)
+        };
+        match full_segment_km {
+            Some(full) => 1.0 + (terrain - 1.0) * (segment_km / full).min(1.0),
+            None => terrain,
         }
     };
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (c_from, c_to, c_class, c_km, c_rec, c_climb) = (
+    let (c_from, c_to, c_class, c_km, c_rec, c_climb, c_geom) = (
         col("from"),
         col("to"),
         col("class"),
         col("km"),
         col("km_of_record"),
         col("climb_m_per_km"),
+        col("geometry"),
     );
     let (mut with_record, mut steep) = (0, 0);
     for (row, link) in lines.zip(&n.links) {
@@ -366,7 +374,8 @@ fn road_links_are_scaled_by_their_terrain_except_km_of_record() {
         let want = if f[c_class] == "road" {
             let climb: f64 = f[c_climb].parse().expect("every road link has its climb");
             steep += usize::from(climb >= hi);
-            (km - rec) * factor(climb) + rec
+            let segments = f[c_geom].split(';').filter(|p| !p.is_empty()).count() + 1;
+            (km - rec) * factor(climb, km / segments as f64) + rec
         } else {
             assert_eq!(f[c_climb], "", "{row}");
             km
