@@ -307,6 +307,17 @@ fn resolve_agrees_with_the_full_ranked_search() {
     assert!(queries.len() > 800, "{}", queries.len());
 }
 
+/// The shipped edges file as text (the loader's input, before any factor).
+fn edges_csv() -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    open_data_file(&data_dir(), files::EDGES)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
 /// Road km of record (network patch sections with a published length, `km_of_record` in
 /// edges.csv) are not multiplied by the road circuity model; the rest of a road link is, by
 /// the factor its terrain (`climb_m_per_km`) calls for: `flat` up to the flat climb,
@@ -315,13 +326,8 @@ fn resolve_agrees_with_the_full_ranked_search() {
 /// with the crate's own function).
 #[test]
 fn road_links_are_scaled_by_their_terrain_except_km_of_record() {
-    use std::io::Read;
     let n = net();
-    let mut text = String::new();
-    open_data_file(&data_dir(), files::EDGES)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
+    let text = edges_csv();
     let params = std::fs::read_to_string(data_dir().join(files::MODE_PARAMS)).unwrap();
     let optional = |name: &str| -> Option<f64> {
         params
@@ -401,13 +407,8 @@ fn road_links_are_scaled_by_their_terrain_except_km_of_record() {
 /// road links within 15 km of them.
 #[test]
 fn road_terrain_tells_mountains_from_steppe() {
-    use std::io::Read;
     let n = net();
-    let mut text = String::new();
-    open_data_file(&data_dir(), files::EDGES)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
+    let text = edges_csv();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let c_climb = header.iter().position(|h| *h == "climb_m_per_km").unwrap();

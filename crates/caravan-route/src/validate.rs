@@ -156,6 +156,7 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
     // on to the next, to the destination, each part routed on its own. A part that starts on
     // the near side of a named crossing must still pass it, so the other crossings between the
     // same two countries are avoided.
+    out.reference = reference_text(f, &groups);
     let mut stops = vec![req.from.clone()];
     for id in &f.via {
         match router
@@ -182,7 +183,6 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
             None => {
                 out.ours = "no route".into();
                 out.detail = format!("via: no {} crossing `{id}`", f.mode);
-                out.reference = reference_text(f, &groups);
                 return out;
             }
         }
@@ -200,13 +200,11 @@ fn judge(router: &Router, f: &Fact) -> FactResult {
             Err(e) => {
                 out.ours = "no route".into();
                 out.detail = e.to_string();
-                out.reference = reference_text(f, &groups);
                 return out;
             }
         }
     }
     let routes: Vec<&Route> = parts.iter().map(|r| &r.routes[0]).collect();
-    out.reference = reference_text(f, &groups);
     let crossed: Vec<&str> = routes
         .iter()
         .flat_map(|r| r.border_crossings.iter().map(|c| c.id.as_str()))
