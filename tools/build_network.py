@@ -75,6 +75,8 @@ HEAL_GAP_KM = 12.0
 ROAD_ISLAND_NODES = 50
 # A patch waypoint (a station) snaps to an existing node this close; otherwise it is a new node.
 PATCH_SNAP_KM = 3.0
+# Length factor of straight links the build synthesizes on rail (road: see LandLayer.synth_detour).
+SYNTH_DETOUR = 1.2
 # A patch section is added only where the graph has no path between its ends shorter than
 # this multiple of the section's length: patches fill gaps, they never replace existing lines.
 PATCH_EXISTING_FACTOR = 1.5
@@ -318,11 +320,20 @@ class LandLayer:
             sizes.append(size)
         return comp, sizes
 
+    @property
+    def synth_detour(self):
+        """Length factor of a link this build synthesizes from a straight line (island joins,
+        healed gaps, BCP joins, patch sections without a published length). Rail takes the
+        stated x 1.2. Road takes 1: the loader scales every road link that is not of record by
+        the fitted terrain circuity (crates/caravan-net/src/circuity.rs), which is the detour a
+        straight road chord leaves out, so x 1.2 here would count it twice."""
+        return 1.0 if self.name == "road" else SYNTH_DETOUR
+
     # --- islands ------------------------------------------------------------------------
     def join_islands(self):
         """Joins small fragments (under ROAD_ISLAND_NODES nodes, border edges included) to the
         nearest node of a large component of the same country within HEAL_GAP_KM, by one
-        straight link x 1.2 (the detour factor of every synthesized link). One link per island:
+        straight link x synth_detour (the detour factor of synthesized links). One link per island:
         it becomes a spur, so no shortcut appears inside the network it joins."""
         from scipy.spatial import cKDTree
 
@@ -346,7 +357,7 @@ class LandLayer:
                 if comp[i] not in best or d < best[comp[i]][0]:
                     best[comp[i]] = (d, int(i), j)
         for d, u, v in best.values():
-            self.edges[(min(u, v), max(u, v))] = round(max(d, 0.05) * 1.2, 3)
+            self.edges[(min(u, v), max(u, v))] = round(max(d, 0.05) * self.synth_detour, 3)
             self.of_record.pop((min(u, v), max(u, v)), None)
         n_small = len({int(comp[i]) for i in small})
         self.report.append(
@@ -424,9 +435,9 @@ class LandLayer:
                 continue
             parent[find(ca)] = find(cb)
             key = (min(u, v), max(u, v))
-            # The gap is bridged by a straight link x 1.2 (the detour factor used for every
-            # synthesized link; stated in data/README.md).
-            self.edges[key] = round(max(d, 0.05) * 1.2, 3)
+            # The gap is bridged by a straight link x the detour factor of synthesized links
+            # (stated in data/README.md).
+            self.edges[key] = round(max(d, 0.05) * self.synth_detour, 3)
             joins[self.country[u]] += 1
             hist[min(int(d // 2) * 2, 10)] += 1
         self.report.append(
@@ -499,7 +510,7 @@ class LandLayer:
         patch's published total spread by chord, or its km posts), so that the road circuity
         factor, which stands for the bends the graph's straight chords leave out, is not
         applied to it again (the loader scales only `km - km_of_record`). Sections from
-        chords x 1.2 are not of record and are scaled like graph chords."""
+        chords x synth_detour are not of record and are scaled like graph chords."""
         if self.name != "road":
             return
         if posted or (p["length_km"] or "").strip():
@@ -553,9 +564,10 @@ class LandLayer:
             chords = [haversine_km(a[1], a[2], b[1], b[2]) for a, b in zip(pts, pts[1:])]
             published = float(p["length_km"]) if p["length_km"].strip() else None
             # Published length spread over the sections in proportion to their chords; without
-            # one, the chord x 1.2 detour factor.
-            scale = published / sum(chords) if published and sum(chords) > 0 else 1.2
-            basis = f"published {published:g} km (x{scale:.2f} of chords)" if published else "chords x 1.2 (no published length)"
+            # one, the chord x the detour factor of synthesized links.
+            scale = published / sum(chords) if published and sum(chords) > 0 else self.synth_detour
+            basis = (f"published {published:g} km (x{scale:.2f} of chords)" if published
+                     else f"chords x {self.synth_detour:g} (no published length)")
             ids = []
             for name, la, lo in pts:
                 q = np.array([math.cos(math.radians(la)) * math.cos(math.radians(lo)),
@@ -868,7 +880,7 @@ class LandLayer:
             (u, du), (v, dv) = ends
             km = haversine_km(self.lat[u], self.lon[u], self.lat[v], self.lon[v])
             key = (min(u, v), max(u, v))
-            self.edges[key] = round(km * 1.2, 3)  # straight line x 1.2 detour (stated)
+            self.edges[key] = round(km * self.synth_detour, 3)  # straight line x detour (stated)
             self.of_record.pop(key, None)
             self.bcp_of_edge[key] = b["id"]
             lines.append(f"| {b['id']} | {mode} | joined: link of {km:.1f} km between nodes "
