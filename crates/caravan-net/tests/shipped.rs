@@ -440,3 +440,83 @@ fn road_terrain_tells_mountains_from_steppe() {
         assert!(c > 20.0, "{lat},{lon}: {c} m/km");
     }
 }
+
+/// A road patch section without a published length is stored at its straight chord: the
+/// loader's terrain circuity adds the detour, so the build must not add its own x 1.2 as well
+/// (it did until 2026-12-03). Checked on the sections of 10 km or more, where the patch's
+/// straight link is most of the graph link that carries it.
+#[test]
+fn road_patch_chords_without_a_published_length_are_stored_straight() {
+    let n = net();
+    let text = edges_csv();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (c_class, c_km, c_geom) = (col("class"), col("km"), col("geometry"));
+    // Each road link as (km in the file, its polyline).
+    let roads: Vec<(f64, Vec<(f64, f64)>)> = lines
+        .zip(&n.links)
+        .filter_map(|(row, link)| {
+            let f: Vec<&str> = row.split(',').collect();
+            (f[c_class] == "road").then(|| {
+                let (a, b) = (&n.nodes[link.from as usize], &n.nodes[link.to as usize]);
+                let mut pts = vec![(a.lat, a.lon)];
+                pts.extend(f[c_geom].split(';').filter(|p| !p.is_empty()).map(|p| {
+                    let mut it = p.split(' ').map(|x| x.parse::<f64>().unwrap());
+                    (it.next().unwrap(), it.next().unwrap())
+                }));
+                pts.push((b.lat, b.lon));
+                (f[c_km].parse().unwrap(), pts)
+            })
+        })
+        .collect();
+    let path = data_dir().join("curated/network_patches.csv");
+    let mut patches = csv::Reader::from_path(&path).unwrap();
+    let mut checked = 0;
+    for row in patches.deserialize::<std::collections::HashMap<String, String>>() {
+        let row = row.unwrap();
+        if row["mode"] != "road" || !row["length_km"].trim().is_empty() {
+            continue;
+        }
+        let points: Vec<(f64, f64)> = row["waypoints"]
+            .split(';')
+            .map(|wp| {
+                let (_, coord) = wp.rsplit_once('@').unwrap();
+                let (la, lo) = coord.split_once(',').unwrap();
+                (la.trim().parse().unwrap(), lo.trim().parse().unwrap())
+            })
+            .collect();
+        for pair in points.windows(2) {
+            let ((la1, lo1), (la2, lo2)) = (pair[0], pair[1]);
+            let chord = haversine_km(la1, lo1, la2, lo2);
+            if chord < 10.0 {
+                continue;
+            }
+            let near = |pts: &[(f64, f64)], la: f64, lo: f64| {
+                pts.iter().any(|&(a, b)| haversine_km(a, b, la, lo) < 1.0)
+            };
+            for (km, pts) in &roads {
+                if !(near(pts, la1, lo1) && near(pts, la2, lo2)) {
+                    continue;
+                }
+                let drawn: f64 = pts
+                    .windows(2)
+                    .map(|w| haversine_km(w[0].0, w[0].1, w[1].0, w[1].1))
+                    .sum();
+                if drawn > 2.0 * chord {
+                    continue; // a longer graph link that happens to pass both points
+                }
+                assert!(
+                    *km < 1.05 * drawn,
+                    "{} section of {chord:.1} km stored as {km} km over a {drawn:.1} km line",
+                    row["id"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 0,
+        "no long road patch section without a published length found"
+    );
+}
