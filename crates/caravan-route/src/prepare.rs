@@ -2,7 +2,7 @@
 //! the scenario applied), resolved endpoints, and the ways to leave and reach them.
 
 use caravan_net::geo::{haversine_km, to_unit_xyz};
-use caravan_net::{Country, Layer, LinkClass, Network};
+use caravan_net::{Country, Layer, LinkClass, Network, PlaceKind};
 
 use crate::astar::Endpoint;
 use crate::costing::{Constraints, Parts, Pricing};
@@ -10,6 +10,10 @@ use crate::{
     modes_label, CancelToken, Criterion, Location, ResolvedEndpoint, RouteError, RouteRequest,
     Router, Scenario, Suggestion, MAX_ALTERNATIVES, MAX_PORT_ACCESS_KM, MAX_SNAP_KM,
 };
+
+/// How far from a border crossing named as an endpoint the other country's network may be
+/// joined: the crossing's own nodes, not a drive across the border to another road.
+const POST_KM: f64 = 5.0;
 
 /// How a route leaves its origin or reaches its destination.
 #[derive(Clone, Debug)]
@@ -27,6 +31,9 @@ pub(crate) struct Access {
 pub(crate) struct Resolved {
     pub endpoint: ResolvedEndpoint,
     pub country: Country,
+    /// For a border crossing named as an endpoint: the country on the other side. The
+    /// crossing lies on the border, so its access may join either side's network.
+    pub other_side: Country,
 }
 
 /// A request's validated options: what it may use and how it prices it.
@@ -163,7 +170,8 @@ impl Router {
     /// The warning for an access leg that had to join another country's network.
     fn foreign_access_warning(&self, acc: &[Access], end: &Resolved) -> Option<String> {
         let a = acc.iter().filter(|a| a.terminal.is_none()).find(|a| {
-            !end.country.is_none() && self.net.nodes[a.node as usize].country != end.country
+            let c = self.net.nodes[a.node as usize].country;
+            !end.country.is_none() && c != end.country && c != end.other_side
         })?;
         Some(format!(
             "{} is joined to the {} network in {} ({:.0} km away): {} has no {} node within {MAX_SNAP_KM} km",
@@ -351,6 +359,7 @@ impl Router {
                         snap_km: 0.0,
                     },
                     country,
+                    other_side: Country::NONE,
                 })
             }
             Location::Place(q) => {
@@ -384,6 +393,18 @@ impl Router {
     /// Place `i` of the network as an endpoint, asked for as `query`.
     pub(crate) fn resolved_place(&self, i: usize, query: &str) -> Resolved {
         let p = &self.net.places[i];
+        // A crossing's place carries one side's country; the other side is the BCP's.
+        let other_side = (p.kind == PlaceKind::BorderCrossing)
+            .then(|| p.id.strip_prefix("BCP-"))
+            .flatten()
+            .and_then(|id| self.net.bcps.iter().find(|b| b.id == id))
+            .map_or(Country::NONE, |b| {
+                if b.country_a == p.country {
+                    b.country_b
+                } else {
+                    b.country_a
+                }
+            });
         Resolved {
             endpoint: ResolvedEndpoint {
                 query: query.to_owned(),
@@ -396,6 +417,7 @@ impl Router {
                 snap_km: 0.0,
             },
             country: p.country,
+            other_side,
         }
     }
 
@@ -433,17 +455,38 @@ impl Router {
                 continue;
             }
             // An access leg never crosses a border: the nodes of the endpoint's own country
-            // come first, and another country's only where its own has none in reach.
+            // come first, and another country's only where its own has none in reach. A
+            // border crossing named as an endpoint is on the border: the other side's nodes at
+            // the crossing itself (within POST_KM) are its own too.
             let near = self.graph.nearest(layer, lat, lon, k * 8, MAX_SNAP_KM);
             let own: Vec<(u32, f64)> = near
                 .iter()
                 .copied()
-                .filter(|(n, _)| {
-                    end.country.is_none() || self.net.nodes[*n as usize].country == end.country
+                .filter(|(n, km)| {
+                    let c = self.net.nodes[*n as usize].country;
+                    end.country.is_none()
+                        || c == end.country
+                        || (!end.other_side.is_none() && c == end.other_side && *km <= POST_KM)
                 })
                 .collect();
-            let chosen = if own.is_empty() { near } else { own };
-            for (node, km) in chosen.into_iter().take(k) {
+            let chosen: Vec<(u32, f64)> = if own.is_empty() {
+                near.into_iter().take(k).collect()
+            } else {
+                // The nearest k of each side, so that one side's nodes never crowd out the
+                // other's.
+                let side = |c: Country| {
+                    own.iter()
+                        .copied()
+                        .filter(move |(n, _)| self.net.nodes[*n as usize].country == c)
+                        .take(k)
+                };
+                if end.other_side.is_none() {
+                    own.into_iter().take(k).collect()
+                } else {
+                    side(end.country).chain(side(end.other_side)).collect()
+                }
+            };
+            for (node, km) in chosen {
                 let mut parts = pricing.drayage(km);
                 let handled = layer == Layer::Rail;
                 if handled {
