@@ -154,6 +154,15 @@ impl Router {
             if let Some(w) = self.foreign_access_warning(acc, end) {
                 warnings.push(w);
             }
+            if !end.other_side.is_none() {
+                warnings.push(format!(
+                    "{} is a border crossing ({} / {}): the route may {} it on either side, and its clearance is charged only where the route passes through it",
+                    end.endpoint.name,
+                    end.country,
+                    end.other_side,
+                    if std::ptr::eq(end, &origin) { "leave" } else { "reach" }
+                ));
+            }
         }
         Ok(Prepared {
             origin,
