@@ -71,6 +71,10 @@ pub(crate) fn route(router: &Router, p: &Prepared, f: &Found, rank: usize, best:
     let mut cursor = b.leave_origin(f);
     let net = &router.net;
     let mut last_country = net.nodes[cursor as usize].country;
+    if last_country.is_none() {
+        // Sea nodes have no country: a route that leaves from a port starts in the origin's.
+        push_country(&mut b.countries, p.origin.country);
+    }
     push_country(&mut b.countries, last_country);
     for &ai in &f.arcs {
         let arc = &router.graph.arcs[ai as usize];

@@ -2,7 +2,7 @@
 //! shipped network.
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn caravan() -> Command {
     let mut c = Command::cargo_bin("caravan").unwrap();
@@ -642,6 +642,8 @@ fn named_corridors_take_the_real_lines() {
         "sea",
     ]);
     assert!(modes(&v["routes"][0]).contains(&"sea".to_owned()));
+    // Sea nodes have no country; the route still starts in Iran.
+    assert_eq!(v["routes"][0]["summary"]["countries"], json!(["IR", "IN"]));
 
     // Tashkent -> Almaty: one crossing, paid once.
     let v = route_json(&["--from", "Tashkent", "--to", "Almaty", "--modes", "road"]);
