@@ -125,6 +125,12 @@ def point_segment_km(lat, lon, lat1, lon1, lat2, lon2):
     return math.hypot(ax + t * dx, ay + t * dy) * math.pi / 180 * EARTH_RADIUS_KM
 
 
+def patch_source(p):
+    """A patch's source for the build report: title, address and date, pipes escaped."""
+    text = f"{p['source_title']}, {p['source_url']} ({p['source_date'] or 'undated'})"
+    return text.replace("|", "/")
+
+
 def in_bbox(lat, lon, bbox):
     return bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
 
@@ -528,8 +534,8 @@ class LandLayer:
 
         rows = [p for p in patches if p["mode"] == self.name]
         lines = [f"\n### {self.name}: network patches\n",
-                 "| patch | status | sections added / already in the graph | km added | length basis |",
-                 "|---|---|---|---|---|"]
+                 "| patch | status | sections added / already in the graph | km added | length basis | source |",
+                 "|---|---|---|---|---|---|"]
         lat, lon = list(self.lat), list(self.lon)
         n0 = len(lat)
         keys = list(self.edges)
@@ -554,7 +560,7 @@ class LandLayer:
         for p in rows:
             status = p["status"].lower()
             if not (status.startswith("operational") or status.startswith("open")):
-                lines.append(f"| {p['id']} {p['name']} | {p['status']} | not added (not in service) | - | - |")
+                lines.append(f"| {p['id']} {p['name']} | {p['status']} | not added (not in service) | - | - | {patch_source(p)} |")
                 continue
             pts = []
             for wp in p["waypoints"].split(";"):
@@ -617,7 +623,7 @@ class LandLayer:
                 whole = dijkstra(self._own_mats[key_c], indices=ids[0], limit=published * PATCH_EXISTING_FACTOR)[ids[-1]]
                 if whole <= published * PATCH_EXISTING_FACTOR:
                     self.whole_present.add(p["id"])
-                    lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | 0 / whole line ({whole:.0f} km in the graph) | 0 | {basis} |")
+                    lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | 0 / whole line ({whole:.0f} km in the graph) | 0 | {basis} | {patch_source(p)} |")
                     continue
             for i_sec, ((a, b), chord) in enumerate(zip(zip(ids, ids[1:]), chords)):
                 if a == b:
@@ -640,7 +646,7 @@ class LandLayer:
                 added += 1
                 km_added += want
             added_total += added
-            lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | {added} / {existing} | {km_added:.0f} | {basis} |")
+            lines.append(f"| {p['id']} {p['name']} | {p['status'][:40]} | {added} / {existing} | {km_added:.0f} | {basis} | {patch_source(p)} |")
         self.lat, self.lon = np.array(lat), np.array(lon)
         if len(lat) > n0:
             self.country = np.concatenate([self.country, countries.of_points(self.lat[n0:], self.lon[n0:])])
