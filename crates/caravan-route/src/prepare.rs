@@ -2,7 +2,7 @@
 //! the scenario applied), resolved endpoints, and the ways to leave and reach them.
 
 use caravan_net::geo::{haversine_km, to_unit_xyz};
-use caravan_net::{Country, Layer, LinkClass, Network, PlaceKind};
+use caravan_net::{Country, Layer, LinkClass, Network, PlaceKind, TerminalKind};
 
 use crate::astar::Endpoint;
 use crate::costing::{Constraints, Parts, Pricing};
@@ -456,12 +456,38 @@ impl Router {
     ) -> Vec<Access> {
         let (lat, lon) = (end.endpoint.lat, end.endpoint.lon);
         let mut out = Vec::new();
+        // A rail terminal or dry port named as an endpoint loads and unloads trains itself, at
+        // its own handling figures: it is not a place to drive away from to another line's
+        // station. (A seaport's handling is ship to shore, so a port city keeps the default.)
+        let own_terminal = end.endpoint.place_id.as_deref().and_then(|id| {
+            self.net
+                .terminals
+                .iter()
+                .position(|t| t.id == id && t.kind == TerminalKind::RoadRail)
+        });
         for (layer, k) in [(Layer::Road, 4), (Layer::Rail, 3)] {
             let allowed_layer = LinkClass::ALL
                 .iter()
                 .any(|c| allowed[c.index()] && c.layer() == layer);
             if !allowed_layer {
                 continue;
+            }
+            if let Some(ti) = own_terminal.filter(|_| layer == Layer::Rail) {
+                if let Some((node, km)) = self.graph.terminal_nodes[ti][Layer::Rail as usize] {
+                    let mut parts = pricing.drayage(km);
+                    let (h, usd) = pricing.terminal_parts(ti);
+                    parts.transfer_hours = h;
+                    parts.transfer_usd = usd;
+                    out.push(Access {
+                        layer,
+                        node,
+                        snap_km: km,
+                        parts,
+                        terminal: Some(ti),
+                        handled: true,
+                    });
+                    continue;
+                }
             }
             // An access leg never crosses a border: the nodes of the endpoint's own country
             // come first, and another country's only where its own has none in reach. A

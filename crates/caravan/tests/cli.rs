@@ -620,6 +620,18 @@ fn named_corridors_take_the_real_lines() {
     let r = &v["routes"][0];
     assert_eq!(crossings(r), vec!["hairatan-termez"]);
     assert!(modes(r).contains(&"rail".to_owned()));
+    // To the Naibabad terminal itself the train runs to the end (it used to stop 14 km short
+    // at another line's node and finish by truck): the last leg is rail, unloaded at Naibabad.
+    let v = route_json(&["--from", "Termez", "--to", "Naibabad", "--modes", "rail"]);
+    let r = &v["routes"][0];
+    assert_eq!(crossings(r), vec!["hairatan-termez"]);
+    let legs = r["legs"].as_array().unwrap();
+    assert_eq!(legs.last().unwrap()["mode"], "rail", "{legs:?}");
+    let last = r["transfers"].as_array().unwrap().last().unwrap().clone();
+    assert!(
+        last["at"].as_str().unwrap().starts_with("Naibabad"),
+        "{last}"
+    );
 
     // Urumqi -> Tashkent by rail through Kazakhstan only.
     let v = route_json(&["--from", "Urumqi", "--to", "Tashkent", "--modes", "rail"]);
