@@ -56,12 +56,16 @@ export function transportFromRoute(resp, route, destination, label) {
   let toBorder = null;
   if (entry) {
     const at = (route.profile || []).findIndex((p) => p.event === 'border' && Math.abs(p.km - entry.at_km) < 1e-6);
-    if (at > 0) toBorder = route.profile[at - 1].cost_usd;
+    // The running cost includes the fees of the crossings already passed; freight leaves
+    // border fees out (they are border_fees_usd).
+    const feesBefore = (route.border_crossings || []).filter((c) => c.at_km < entry.at_km - 1e-6).reduce((a, c) => a + (c.fee_usd || 0), 0);
+    if (at > 0) toBorder = Math.max(0, route.profile[at - 1].cost_usd - feesBefore);
   }
   const crossings = (route.border_crossings || []).map((c) => c.name).join(', ') || 'none';
+  const freight = s.cost_usd - s.cost_border_usd;
   return {
-    freight_usd: s.cost_usd - s.cost_border_usd,
-    freight_to_border_usd: toBorder ?? s.cost_usd,
+    freight_usd: freight,
+    freight_to_border_usd: Math.min(toBorder ?? freight, freight),
     border_fees_usd: s.cost_border_usd,
     source: `Caravan route ${resp.origin?.name} -> ${resp.destination?.name} (${label}; ${(s.modes || []).join('+')}, ${Math.round(resp.cargo_tonnes)} t): ${Math.round(s.distance_km)} km, ${s.days.toFixed(1)} days, crossings ${crossings}`,
   };

@@ -63,17 +63,28 @@ pub fn transport_from_route(resp: &RouteResponse, route: &Route, destination: &s
         .iter()
         .rev()
         .find(|c| c.countries[1] == destination);
+    // The profile's running cost includes the fees of the crossings already passed; the
+    // freight to the border, like the whole freight, leaves border fees out (they are
+    // `border_fees_usd`).
     let to_border = entry.and_then(|c| {
         let at = route
             .profile
             .iter()
             .position(|p| p.event == "border" && (p.km - c.at_km).abs() < 1e-6)?;
-        at.checked_sub(1).map(|i| route.profile[i].cost_usd)
+        let fees_before: f64 = route
+            .border_crossings
+            .iter()
+            .filter(|b| b.at_km < c.at_km - 1e-6)
+            .map(|b| b.fee_usd)
+            .sum();
+        at.checked_sub(1)
+            .map(|i| (route.profile[i].cost_usd - fees_before).max(0.0))
     });
+    let freight = s.cost_usd - s.cost_border_usd;
     Transport {
-        freight_usd: Some(s.cost_usd - s.cost_border_usd),
+        freight_usd: Some(freight),
         // Without a crossing into the destination (a domestic leg), the whole route counts.
-        freight_to_border_usd: Some(to_border.unwrap_or(s.cost_usd)),
+        freight_to_border_usd: Some(to_border.unwrap_or(freight).min(freight)),
         border_fees_usd: Some(s.cost_border_usd),
         insurance_usd: None,
         source: Some(format!(
