@@ -15,6 +15,29 @@ use crate::{
 /// joined: the crossing's own nodes, not a drive across the border to another road.
 const POST_KM: f64 = 5.0;
 
+/// Access through terminal `ti`: the drive to it and its own handling.
+fn terminal_access(
+    pricing: &Pricing,
+    layer: Layer,
+    node: u32,
+    drive_km: f64,
+    snap_km: f64,
+    ti: usize,
+) -> Access {
+    let mut parts = pricing.drayage(drive_km);
+    let (h, usd) = pricing.terminal_parts(ti);
+    parts.transfer_hours = h;
+    parts.transfer_usd = usd;
+    Access {
+        layer,
+        node,
+        snap_km,
+        parts,
+        terminal: Some(ti),
+        handled: true,
+    }
+}
+
 /// How a route leaves its origin or reaches its destination.
 #[derive(Clone, Debug)]
 pub(crate) struct Access {
@@ -474,18 +497,7 @@ impl Router {
             }
             if let Some(ti) = own_terminal.filter(|_| layer == Layer::Rail) {
                 if let Some((node, km)) = self.graph.terminal_nodes[ti][Layer::Rail as usize] {
-                    let mut parts = pricing.drayage(km);
-                    let (h, usd) = pricing.terminal_parts(ti);
-                    parts.transfer_hours = h;
-                    parts.transfer_usd = usd;
-                    out.push(Access {
-                        layer,
-                        node,
-                        snap_km: km,
-                        parts,
-                        terminal: Some(ti),
-                        handled: true,
-                    });
+                    out.push(terminal_access(pricing, layer, node, km, km, ti));
                     continue;
                 }
             }
@@ -552,18 +564,14 @@ impl Router {
                 if km > MAX_PORT_ACCESS_KM {
                     continue;
                 }
-                let mut parts = pricing.drayage(km);
-                let (h, usd) = pricing.terminal_parts(ti);
-                parts.transfer_hours = h;
-                parts.transfer_usd = usd;
-                out.push(Access {
-                    layer: Layer::Sea,
+                out.push(terminal_access(
+                    pricing,
+                    Layer::Sea,
                     node,
-                    snap_km: km + sea_km,
-                    parts,
-                    terminal: Some(ti),
-                    handled: true,
-                });
+                    km,
+                    km + sea_km,
+                    ti,
+                ));
             }
         }
         out
