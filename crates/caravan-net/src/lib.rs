@@ -10,6 +10,7 @@ mod load;
 mod model;
 pub mod packed;
 pub mod places;
+pub mod projects;
 pub mod table;
 mod waits;
 
@@ -22,6 +23,7 @@ pub use error::DataError;
 
 pub use model::*;
 pub use places::{PlaceIndex, PlaceMatch};
+pub use projects::{Project, ProjectSpan};
 
 /// The whole network as loaded from a data directory.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -35,6 +37,9 @@ pub struct Network {
     pub places: Vec<Place>,
     pub gauges: Vec<Gauge>,
     pub params: Params,
+    /// Planned projects, appended after the existing network as dormant elements.
+    #[serde(default)]
+    pub projects: Vec<ProjectSpan>,
 }
 
 /// The files of a data directory, relative to its root.
@@ -50,9 +55,11 @@ pub mod files {
     pub const TERMINALS: &str = "curated/terminals.csv";
     pub const GAUGES: &str = "curated/rail_gauges.csv";
     pub const FACTS: &str = "validation/facts.csv";
+    /// The library of planned projects (dormant links, crossings and terminals).
+    pub const PROJECTS: &str = "curated/projects.toml";
 
     /// Every file `Network::load_dir` reads: what a compiled network depends on.
-    pub const NETWORK_INPUTS: [&str; 10] = [
+    pub const NETWORK_INPUTS: [&str; 11] = [
         NODES,
         EDGES,
         PLACES,
@@ -63,6 +70,7 @@ pub mod files {
         SEAPORTS,
         TERMINALS,
         GAUGES,
+        PROJECTS,
     ];
 }
 
@@ -197,7 +205,26 @@ impl Network {
             places,
             gauges,
             params,
+            projects: Vec::new(),
         };
+        let mut net = net;
+        let mut text = String::new();
+        o(files::PROJECTS)?
+            .read_to_string(&mut text)
+            .map_err(|source| DataError::Io {
+                path: dir.join(files::PROJECTS),
+                source,
+            })?;
+        for p in projects::parse_library(files::PROJECTS, &text)? {
+            net.add_project(p).map_err(|e| match e {
+                DataError::Invalid(v) => DataError::Invalid(
+                    v.into_iter()
+                        .map(|m| format!("{}: {m}", files::PROJECTS))
+                        .collect(),
+                ),
+                other => other,
+            })?;
+        }
         let off = net.validate()?;
         for i in off {
             tracing::debug!(bcp = %net.bcps[i as usize].key(), "border crossing is not on the network");

@@ -213,7 +213,7 @@ impl Query<'_> {
                     continue;
                 }
                 let head = arc.head;
-                if ws.settled(head) {
+                if ws.settled(head) || !c.link_on(arc.link) {
                     continue;
                 }
                 match arc.kind {

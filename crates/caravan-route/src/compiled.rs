@@ -19,7 +19,7 @@ use crate::{PlacePoint, RouteError, Router};
 
 const MAGIC: &[u8; 8] = b"CARAVANC";
 /// Bump when the layout of this file, of the parts or of the hierarchy image changes.
-pub const COMPILED_FORMAT: u32 = 2;
+pub const COMPILED_FORMAT: u32 = 3;
 const HEADER_LEN: usize = 8 + 4 + 8 * 6 + 4 + 4;
 
 /// What a compiled file says about itself.

@@ -45,9 +45,56 @@ pub(crate) struct Constraints {
     pub bcp_blocked: Vec<bool>,
     pub terminal_blocked: Vec<bool>,
     pub avoid_countries: Vec<Country>,
+    /// Planned projects switched on, by index into `Network::projects`.
+    pub project_on: Vec<bool>,
+    /// The first node and link of the planned projects, and whether each planned link may be
+    /// used (`[link - first_planned_link]`): checking `link >= first_planned_link` first keeps
+    /// the hot loop's cost for the existing network to one comparison.
+    pub first_planned_node: u32,
+    pub first_planned_link: u32,
+    pub planned_link_on: Vec<bool>,
 }
 
 impl Constraints {
+    /// The constraints' planned-element tables for the projects switched on.
+    pub fn set_projects(&mut self, net: &Network, on: Vec<bool>) {
+        let (first_node, first_link) = net.base_counts();
+        self.first_planned_node = first_node;
+        self.first_planned_link = first_link;
+        self.planned_link_on = vec![false; net.links.len() - first_link as usize];
+        for (i, span) in net.projects.iter().enumerate() {
+            let enabled = on.get(i).copied().unwrap_or(false);
+            for l in span.links[0]..span.links[1] {
+                self.planned_link_on[(l - first_link) as usize] = enabled;
+            }
+            if !enabled {
+                for &b in &span.bcps {
+                    self.bcp_blocked[b as usize] = true;
+                }
+                for &t in &span.terminals {
+                    self.terminal_blocked[t as usize] = true;
+                }
+            }
+        }
+        self.project_on = on;
+    }
+
+    /// Whether a link may be used as far as planned projects go.
+    #[inline]
+    pub fn link_on(&self, link: u32) -> bool {
+        link < self.first_planned_link
+            || link == crate::graph::NO_LINK
+            || self.planned_link_on[(link - self.first_planned_link) as usize]
+    }
+
+    /// Whether a node exists in this request: an existing node, or one of a project on.
+    pub fn node_on(&self, net: &Network, node: u32) -> bool {
+        node < self.first_planned_node
+            || net
+                .project_of_node(node)
+                .is_some_and(|p| self.project_on.get(p).copied().unwrap_or(false))
+    }
+
     /// Applies the rule for unlisted crossings: usable only while some listed crossing of the
     /// same country pair and mode is usable (so closing every listed AF-PK crossing closes the
     /// pair, instead of leaving a back door).
@@ -78,6 +125,10 @@ pub(crate) struct Pricing {
     pub bcp_fee: Vec<[f64; 2]>,
     gauge: (f64, f64),
     terminal: Vec<(f64, f64)>,
+    /// Per planned link (`[link - first_planned_link]`): hours, USD and kg CO2e per km where
+    /// its project gives a speed or tariff of its own, else its class's.
+    first_planned_link: u32,
+    planned_per_km: Vec<(f64, f64, f64)>,
     /// Weights of USD, hours and kg CO2e in the criterion.
     pub w_usd: f64,
     pub w_hours: f64,
@@ -89,6 +140,7 @@ pub(crate) struct Pricing {
     bcp_weight: Vec<[f64; 2]>,
     gauge_weight: f64,
     terminal_weight: Vec<f64>,
+    planned_weight: Vec<f64>,
 }
 
 impl Pricing {
@@ -129,6 +181,16 @@ impl Pricing {
             .iter()
             .map(|t| (t.handling_hours.value, t.handling_usd_per_t.value * tonnes))
             .collect();
+        let (_, first_planned_link) = net.base_counts();
+        let mut planned_per_km = Vec::with_capacity(net.links.len() - first_planned_link as usize);
+        for span in &net.projects {
+            for (k, l) in (span.links[0]..span.links[1]).enumerate() {
+                let (h, usd, co2) = per_km[net.links[l as usize].class.index()];
+                let h = span.link_speed_kmh[k].map_or(h, |v| 1.0 / v);
+                let usd = span.link_usd_per_tkm[k].map_or(usd, |v| v * tonnes);
+                planned_per_km.push((h, usd, co2));
+            }
+        }
         let vot = value_usd * vot_day_share / 24.0;
         let carbon = carbon_usd_per_t / 1000.0;
         // Pure criteria keep a tiny weight on the others so that ties break sensibly.
@@ -148,6 +210,8 @@ impl Pricing {
                 p.gauge_change.usd_per_t.value * tonnes,
             ),
             terminal,
+            first_planned_link,
+            planned_per_km,
             w_usd,
             w_hours,
             w_co2,
@@ -157,9 +221,47 @@ impl Pricing {
             bcp_weight: Vec::new(),
             gauge_weight: 0.0,
             terminal_weight: Vec::new(),
+            planned_weight: Vec::new(),
         };
         p.refresh_weights();
         p
+    }
+
+    /// Applies a mode-wide change: multiplies a class's (and its planned links') speed,
+    /// tariff and emissions. Call `refresh_weights` after.
+    pub fn scale_class(&mut self, net: &Network, class: LinkClass, speed: f64, cost: f64, co2: f64) {
+        let scale = |t: &mut (f64, f64, f64)| {
+            t.0 /= speed;
+            t.1 *= cost;
+            t.2 *= co2;
+        };
+        scale(&mut self.per_km[class.index()]);
+        for (k, t) in self.planned_per_km.iter_mut().enumerate() {
+            let link = self.first_planned_link as usize + k;
+            if net.links[link].class == class {
+                scale(t);
+            }
+        }
+    }
+
+    /// Hours, USD and kg CO2e per km of an arc's line-haul.
+    #[inline]
+    fn arc_per_km(&self, arc: &Arc) -> (f64, f64, f64) {
+        if arc.link >= self.first_planned_link && arc.link != crate::graph::NO_LINK {
+            self.planned_per_km[(arc.link - self.first_planned_link) as usize]
+        } else {
+            self.per_km[arc.class.index()]
+        }
+    }
+
+    /// The weight per km of an arc's line-haul.
+    #[inline]
+    fn arc_weight_per_km(&self, arc: &Arc) -> f64 {
+        if arc.link >= self.first_planned_link && arc.link != crate::graph::NO_LINK {
+            self.planned_weight[(arc.link - self.first_planned_link) as usize]
+        } else {
+            self.class_weight[arc.class.index()]
+        }
     }
 
     /// Recomputes the per-request weight tables; call after changing waits or fees.
@@ -180,6 +282,11 @@ impl Pricing {
             .iter()
             .map(|(h, usd)| w(*usd, *h, 0.0))
             .collect();
+        self.planned_weight = self
+            .planned_per_km
+            .iter()
+            .map(|(h, usd, co2)| w(*usd, *h, *co2))
+            .collect();
     }
 
     /// Feeds every table `arc_weight` reads into a hasher: equal hashes, equal arc weights.
@@ -189,6 +296,7 @@ impl Pricing {
         self.bcp_weight.iter().flatten().copied().for_each(&mut put);
         put(self.gauge_weight);
         self.terminal_weight.iter().copied().for_each(&mut put);
+        self.planned_weight.iter().copied().for_each(&mut put);
     }
 
     /// The criterion's weight of an arc: the search's hot path, equal to
@@ -197,13 +305,13 @@ impl Pricing {
     pub fn arc_weight(&self, arc: &Arc) -> f64 {
         let km = arc.km as f64;
         match arc.kind {
-            ArcKind::Line => km * self.class_weight[arc.class.index()],
+            ArcKind::Line => km * self.arc_weight_per_km(arc),
             ArcKind::Border {
                 bcp,
                 dir,
                 gauge_change,
             } => {
-                km * self.class_weight[arc.class.index()]
+                km * self.arc_weight_per_km(arc)
                     + self.bcp_weight[bcp as usize][dir.index()]
                     + if gauge_change { self.gauge_weight } else { 0.0 }
             }
@@ -219,7 +327,10 @@ impl Pricing {
     }
 
     fn line(&self, class: LinkClass, km: f64) -> Parts {
-        let (h, usd, co2) = self.per_km[class.index()];
+        Self::line_at(self.per_km[class.index()], km)
+    }
+
+    fn line_at((h, usd, co2): (f64, f64, f64), km: f64) -> Parts {
         Parts {
             km,
             moving_hours: km * h,
@@ -233,13 +344,13 @@ impl Pricing {
     pub fn arc_parts(&self, arc: &Arc) -> Parts {
         let km = arc.km as f64;
         match arc.kind {
-            ArcKind::Line => self.line(arc.class, km),
+            ArcKind::Line => Self::line_at(self.arc_per_km(arc), km),
             ArcKind::Border {
                 bcp,
                 dir,
                 gauge_change,
             } => {
-                let mut p = self.line(arc.class, km);
+                let mut p = Self::line_at(self.arc_per_km(arc), km);
                 p.border_hours = self.bcp_wait[bcp as usize][dir.index()];
                 p.border_usd = self.bcp_fee[bcp as usize][dir.index()];
                 if gauge_change {
@@ -282,6 +393,7 @@ impl Pricing {
                 let (h, usd, co2) = self.per_km[c.index()];
                 self.w_usd * usd + self.w_hours * h + self.w_co2 * co2
             })
+            .chain(self.planned_weight.iter().copied())
             .fold(f64::INFINITY, f64::min)
     }
 }

@@ -175,7 +175,16 @@ impl Graph {
         let trees = trees.map(RTree::bulk_load);
 
         let mut terminal_nodes = Vec::with_capacity(net.terminals.len());
+        // An existing terminal serves the existing network only: a planned line's node next
+        // to it must not take its place when the project is off.
+        let (first_planned_node, _) = net.base_counts();
+        let planned_terminals: Vec<u32> = net
+            .projects
+            .iter()
+            .flat_map(|s| s.terminals.iter().copied())
+            .collect();
         for (ti, t) in net.terminals.iter().enumerate() {
+            let planned = planned_terminals.contains(&(ti as u32));
             let layers: &[Layer] = match t.kind {
                 caravan_net::TerminalKind::RoadRail => &[Layer::Road, Layer::Rail],
                 _ => &[Layer::Road, Layer::Rail, Layer::Sea],
@@ -185,7 +194,7 @@ impl Graph {
             for &layer in layers {
                 if let Some((node, d2)) = trees[layer as usize]
                     .nearest_neighbor_iter_with_distance_2(&p)
-                    .next()
+                    .find(|(n, _)| planned || n.data < first_planned_node)
                 {
                     let km = chord2_to_km(d2);
                     if km <= attach_limit_km(layer) {

@@ -199,7 +199,8 @@ pub(crate) fn usable(net: &Network, graph: &Graph, c: &Constraints, arc_index: u
                     .any(|k| c.class_allowed[k.index()] && k.layer() == layer)
         }
     };
-    ok && (c.avoid_countries.is_empty()
+    ok && c.link_on(arc.link)
+        && (c.avoid_countries.is_empty()
         || !c
             .avoid_countries
             .contains(&net.nodes[arc.head as usize].country))
@@ -231,5 +232,6 @@ pub(crate) fn metric_key(pricing: &Pricing, c: &Constraints) -> u64 {
     c.bcp_blocked.hash(&mut h);
     c.terminal_blocked.hash(&mut h);
     c.avoid_countries.hash(&mut h);
+    c.planned_link_on.hash(&mut h);
     h.finish()
 }

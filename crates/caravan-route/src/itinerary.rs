@@ -602,9 +602,22 @@ impl<'a> Builder<'a> {
         } else {
             explain(router, p, f, best, &summary)
         };
+        let projects = projects_used(router, f);
+        for id in &projects {
+            if let Some(i) = router.net.project_index(id) {
+                let pr = &router.net.projects[i].project;
+                self.notes.push(format!(
+                    "uses planned project {} ({}{}): its length and figures are the project's plans or defaults, not operations",
+                    pr.id,
+                    if pr.status.is_empty() { "planned" } else { pr.status.as_str() },
+                    pr.opening_year.map(|y| format!(", expected {y}")).unwrap_or_default()
+                ));
+            }
+        }
         Route {
             rank,
             distinguished_by,
+            projects,
             summary,
             legs: self.legs,
             border_crossings: self.crossings,
@@ -738,4 +751,33 @@ fn route_totals(router: &Router, p: &Prepared, f: &Found) -> Parts {
     }
     t.add(&p.dest_access[f.sink.tag].parts);
     t
+}
+
+/// The planned projects a path uses (links, crossings or terminals), in the order met.
+pub(crate) fn projects_used(router: &Router, f: &Found) -> Vec<String> {
+    let net = &router.net;
+    if net.projects.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for &ai in &f.arcs {
+        let arc = &router.graph.arcs[ai as usize];
+        let by_link = (arc.link != crate::graph::NO_LINK)
+            .then(|| net.project_of_link(arc.link))
+            .flatten();
+        let by_terminal = match arc.kind {
+            ArcKind::Transfer { terminal } => net
+                .projects
+                .iter()
+                .position(|s| s.terminals.contains(&terminal)),
+            _ => None,
+        };
+        for i in by_link.into_iter().chain(by_terminal) {
+            let id = &net.projects[i].project.id;
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+    }
+    out
 }

@@ -206,7 +206,7 @@ impl Router {
                 seeds: Vec::new(),
             };
         }
-        let access: Vec<Access> = self.access(&resolved, &opts.pricing, &c.class_allowed);
+        let access: Vec<Access> = self.access(&resolved, &opts.pricing, c);
         if access.is_empty() {
             info.unusable = Some(format!(
                 "more than {} km from any {} network node",

@@ -85,8 +85,8 @@ impl Prepared {
     pub(crate) fn with_access_for(&self, router: &Router, c: &Constraints) -> Prepared {
         let mut p = self.clone();
         p.constraints = c.clone();
-        p.origin_access = router.access(&self.origin, &self.pricing, &c.class_allowed);
-        p.dest_access = router.access(&self.destination, &self.pricing, &c.class_allowed);
+        p.origin_access = router.access(&self.origin, &self.pricing, c);
+        p.dest_access = router.access(&self.destination, &self.pricing, c);
         p
     }
 }
@@ -119,6 +119,32 @@ impl Router {
     /// Checks that a scenario names only known crossings and sensible values, so a saved
     /// scenario fails when it is saved rather than on every later route request.
     pub fn validate_scenario(&self, scenario: &Scenario) -> Result<(), RouteError> {
+        self.scenario_projects(scenario)?;
+        for m in &scenario.mode_changes {
+            if LinkClass::parse(&m.mode).is_none() {
+                return Err(RouteError::InvalidRequest(format!(
+                    "scenario mode change: unknown mode `{}`: use road, rail, sea, caspian_ferry or inland_water",
+                    m.mode
+                )));
+            }
+            for (what, v) in [
+                ("cost_factor", m.cost_factor),
+                ("speed_factor", m.speed_factor),
+                ("co2_factor", m.co2_factor),
+            ] {
+                if let Some(v) = v {
+                    if !(v.is_finite() && v > 0.0 && v <= 100.0) {
+                        return Err(RouteError::InvalidRequest(format!(
+                            "scenario mode change for {}: {what} must be in (0, 100], got {v}",
+                            m.mode
+                        )));
+                    }
+                }
+            }
+        }
+        for pair in &scenario.close_country_pairs {
+            country_pair(pair)?;
+        }
         for key in scenario.close_bcps.iter().chain(&scenario.open_bcps) {
             self.bcp_indices(key)?;
         }
@@ -162,8 +188,8 @@ impl Router {
             }
         }
         let class_allowed = constraints.class_allowed;
-        let origin_access = self.access(&origin, &pricing, &class_allowed);
-        let dest_access = self.access(&destination, &pricing, &class_allowed);
+        let origin_access = self.access(&origin, &pricing, &constraints);
+        let dest_access = self.access(&destination, &pricing, &constraints);
         for (acc, end) in [(&origin_access, &origin), (&dest_access, &destination)] {
             if acc.is_empty() {
                 return Err(RouteError::OffNetwork {
@@ -293,12 +319,25 @@ impl Router {
                 bcp_blocked[i as usize] = true;
             }
         }
+        for pair in &req.scenario.close_country_pairs {
+            let (a, b) = country_pair(pair)?;
+            for (i, bcp) in self.net.bcps.iter().enumerate() {
+                if bcp.pair() == (a.min(b), a.max(b)) {
+                    bcp_blocked[i] = true;
+                }
+            }
+        }
         let mut constraints = Constraints {
             class_allowed,
             bcp_blocked,
             terminal_blocked: vec![false; self.net.terminals.len()],
             avoid_countries,
+            project_on: Vec::new(),
+            first_planned_node: 0,
+            first_planned_link: 0,
+            planned_link_on: Vec::new(),
         };
+        constraints.set_projects(&self.net, self.scenario_projects(&req.scenario)?);
         constraints.close_orphaned_unlisted(&self.net);
         debug_assert_eq!(constraints.bcp_blocked.len(), n_bcp);
 
@@ -339,6 +378,17 @@ impl Router {
             }
         }
 
+        for m in &req.scenario.mode_changes {
+            if let Some(class) = LinkClass::parse(&m.mode) {
+                pricing.scale_class(
+                    &self.net,
+                    class,
+                    m.speed_factor.unwrap_or(1.0),
+                    m.cost_factor.unwrap_or(1.0),
+                    m.co2_factor.unwrap_or(1.0),
+                );
+            }
+        }
         pricing.refresh_weights();
         if req.cargo_value_usd == 0.0 && req.optimize == Criterion::Generalized {
             warnings
@@ -349,6 +399,50 @@ impl Router {
             pricing,
             warnings,
         })
+    }
+
+    /// Which of the network's projects a scenario switches on: those it names, and those it
+    /// brings (which the network must hold, as they are).
+    pub(crate) fn scenario_projects(&self, scenario: &Scenario) -> Result<Vec<bool>, RouteError> {
+        let mut on = vec![false; self.net.projects.len()];
+        let known = || {
+            self.net
+                .projects
+                .iter()
+                .map(|s| s.project.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for id in &scenario.projects {
+            match self.net.project_index(id) {
+                Some(i) => on[i] = true,
+                None => {
+                    return Err(RouteError::InvalidRequest(format!(
+                        "scenario: unknown project `{id}`; the network holds: {}",
+                        known()
+                    )))
+                }
+            }
+        }
+        for p in &scenario.infrastructure {
+            match self.net.project_index(&p.id) {
+                Some(i) if self.net.projects[i].project == *p => on[i] = true,
+                Some(_) => {
+                    return Err(RouteError::InvalidRequest(format!(
+                        "scenario brings project `{}`, but the network holds a different project of that id: rename it",
+                        p.id
+                    )))
+                }
+                None => {
+                    return Err(RouteError::InvalidRequest(format!(
+                        "scenario brings project `{}`, which this network does not hold: the CLI adds a scenario file's projects to the network it routes on; the server knows only the library's ({})",
+                        p.id,
+                        known()
+                    )))
+                }
+            }
+        }
+        Ok(on)
     }
 
     fn bcp_indices(&self, key: &str) -> Result<Vec<u32>, RouteError> {
@@ -475,8 +569,9 @@ impl Router {
         &self,
         end: &Resolved,
         pricing: &Pricing,
-        allowed: &[bool; LinkClass::COUNT],
+        constraints: &Constraints,
     ) -> Vec<Access> {
+        let allowed = &constraints.class_allowed;
         let (lat, lon) = (end.endpoint.lat, end.endpoint.lon);
         let mut out = Vec::new();
         // A rail terminal or dry port named as an endpoint loads and unloads trains itself, at
@@ -487,6 +582,7 @@ impl Router {
                 .terminals
                 .iter()
                 .position(|t| t.id == id && t.kind == TerminalKind::RoadRail)
+                .filter(|&t| !constraints.terminal_blocked[t])
         });
         for (layer, k) in [(Layer::Road, 4), (Layer::Rail, 3)] {
             let allowed_layer = LinkClass::ALL
@@ -505,7 +601,9 @@ impl Router {
             // come first, and another country's only where its own has none in reach. A
             // border crossing named as an endpoint is on the border: the other side's nodes at
             // the crossing itself (within POST_KM) are its own too.
-            let near = self.graph.nearest(layer, lat, lon, k * 8, MAX_SNAP_KM);
+            let mut near = self.graph.nearest(layer, lat, lon, k * 8, MAX_SNAP_KM);
+            // Nodes of planned lines exist only in scenarios that switch their project on.
+            near.retain(|(n, _)| constraints.node_on(&self.net, *n));
             let own: Vec<(u32, f64)> = near
                 .iter()
                 .copied()
@@ -575,5 +673,24 @@ impl Router {
             }
         }
         out
+    }
+}
+
+/// `AF-PK` (or `AF:PK`, `af pk`) as two countries.
+fn country_pair(s: &str) -> Result<(Country, Country), RouteError> {
+    let parts: Vec<&str> = s
+        .split(|c: char| c == '-' || c == ':' || c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [a, b] => match (Country::parse(a), Country::parse(b)) {
+            (Some(a), Some(b)) if a != b => Ok((a, b)),
+            _ => Err(RouteError::InvalidRequest(format!(
+                "scenario country pair `{s}`: give two different ISO 3166 alpha-2 codes, as AF-PK"
+            ))),
+        },
+        _ => Err(RouteError::InvalidRequest(format!(
+            "scenario country pair `{s}`: give two ISO 3166 alpha-2 codes, as AF-PK"
+        ))),
     }
 }

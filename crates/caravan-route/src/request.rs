@@ -108,11 +108,67 @@ pub struct Scenario {
     pub open_bcps: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bcp_changes: Vec<BcpChange>,
+    /// Planned projects switched on (ids of `curated/projects.toml`, or of `infrastructure`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<String>,
+    /// Projects this scenario brings itself, in the library's format. The network must hold
+    /// them: the CLI appends a scenario file's projects before it routes; elsewhere only the
+    /// library's projects are known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub infrastructure: Vec<caravan_net::Project>,
+    /// Mode-wide changes: a tariff cut, a faster service, a fuel price.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mode_changes: Vec<ModeChange>,
+    /// Country pairs whose every crossing is closed, as `AF-PK`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub close_country_pairs: Vec<String>,
+}
+
+/// A change to every link of a mode.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModeChange {
+    /// road, rail, sea, caspian_ferry or inland_water.
+    pub mode: String,
+    /// Multiplies the USD per tonne-km (0.8 is a 20% tariff cut; a fuel price rise on road
+    /// is its share of the tariff times the rise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_factor: Option<f64>,
+    /// Multiplies the speed (1.25 is a quarter faster).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_factor: Option<f64>,
+    /// Multiplies the g CO2e per tonne-km (electrification, cleaner trucks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub co2_factor: Option<f64>,
 }
 
 impl Scenario {
     pub fn is_empty(&self) -> bool {
-        self.close_bcps.is_empty() && self.open_bcps.is_empty() && self.bcp_changes.is_empty()
+        self.close_bcps.is_empty()
+            && self.open_bcps.is_empty()
+            && self.bcp_changes.is_empty()
+            && self.projects.is_empty()
+            && self.infrastructure.is_empty()
+            && self.mode_changes.is_empty()
+            && self.close_country_pairs.is_empty()
+    }
+
+    /// Whether the scenario only closes things and makes them slower or dearer: it can never
+    /// shorten a route (a property test holds it to that).
+    pub fn only_restricts(&self) -> bool {
+        self.open_bcps.is_empty()
+            && self.projects.is_empty()
+            && self.infrastructure.is_empty()
+            && self
+                .bcp_changes
+                .iter()
+                .all(|c| c.wait_hours.is_none() && c.fee_usd.is_none() && c.wait_factor.is_none_or(|f| f >= 1.0))
+            && self.mode_changes.iter().all(|m| {
+                m.cost_factor.is_none_or(|f| f >= 1.0)
+                    && m.speed_factor.is_none_or(|f| f <= 1.0)
+                    && m.co2_factor.is_none_or(|f| f >= 1.0)
+            })
     }
 }
 

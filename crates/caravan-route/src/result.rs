@@ -42,6 +42,9 @@ pub struct Route {
     pub rank: usize,
     /// What distinguishes this route from the best one (empty for the best).
     pub distinguished_by: Vec<String>,
+    /// Planned projects (scenario infrastructure) the route uses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<String>,
     pub summary: Summary,
     pub legs: Vec<Leg>,
     pub border_crossings: Vec<BorderCrossing>,

@@ -220,6 +220,10 @@ fn stack(saved: Scenario, own: Scenario) -> Scenario {
     out.close_bcps.extend(own.close_bcps);
     out.open_bcps.extend(own.open_bcps);
     out.bcp_changes.extend(own.bcp_changes);
+    out.projects.extend(own.projects);
+    out.infrastructure.extend(own.infrastructure);
+    out.mode_changes.extend(own.mode_changes);
+    out.close_country_pairs.extend(own.close_country_pairs);
     out.name = own.name.or(out.name);
     out
 }

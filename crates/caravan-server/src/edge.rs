@@ -105,6 +105,18 @@ fn num(v: f64) -> String {
 pub fn check_scenario(s: &Scenario) -> Result<(), String> {
     check_list("close_bcps", &s.close_bcps)?;
     check_list("open_bcps", &s.open_bcps)?;
+    check_list("projects", &s.projects)?;
+    check_list("close_country_pairs", &s.close_country_pairs)?;
+    for (what, n) in [
+        ("mode_changes", s.mode_changes.len()),
+        ("infrastructure", s.infrastructure.len()),
+    ] {
+        if n > MAX_LIST_ITEMS {
+            return Err(format!(
+                "`{what}` may list at most {MAX_LIST_ITEMS} entries, got {n}"
+            ));
+        }
+    }
     if s.bcp_changes.len() > MAX_LIST_ITEMS {
         return Err(format!(
             "`bcp_changes` may list at most {MAX_LIST_ITEMS} entries, got {}",

@@ -2,7 +2,7 @@
 //! Coordinates are named `lat`/`lon`; GeoJSON-like arrays are `[lon, lat]`.
 
 use caravan_net::{Basis, Bcp, BcpStatus, Layer, Place, PlaceKind};
-use caravan_route::{BcpChange, Scenario};
+use caravan_route::{BcpChange, ModeChange, Scenario};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -212,6 +212,15 @@ pub struct ScenarioIn {
     pub open_bcps: Vec<String>,
     #[serde(default)]
     pub bcp_changes: Vec<BcpChange>,
+    /// Planned projects switched on (ids of `GET /v1/library`).
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Mode-wide changes (tariff, speed, emissions factors).
+    #[serde(default)]
+    pub mode_changes: Vec<ModeChange>,
+    /// Country pairs whose every crossing is closed, as `AF-PK`.
+    #[serde(default)]
+    pub close_country_pairs: Vec<String>,
     /// On update: the version the caller read; a mismatch answers 409.
     #[serde(default)]
     pub version: Option<i64>,
@@ -224,6 +233,10 @@ impl ScenarioIn {
             close_bcps: self.close_bcps.clone(),
             open_bcps: self.open_bcps.clone(),
             bcp_changes: self.bcp_changes.clone(),
+            projects: self.projects.clone(),
+            infrastructure: Vec::new(),
+            mode_changes: self.mode_changes.clone(),
+            close_country_pairs: self.close_country_pairs.clone(),
         }
     }
 }
@@ -236,6 +249,9 @@ pub struct ScenarioOut {
     pub close_bcps: Vec<String>,
     pub open_bcps: Vec<String>,
     pub bcp_changes: Vec<BcpChange>,
+    pub projects: Vec<String>,
+    pub mode_changes: Vec<ModeChange>,
+    pub close_country_pairs: Vec<String>,
     pub version: i64,
     /// RFC 3339, UTC.
     pub created_at: String,
@@ -251,6 +267,9 @@ impl From<StoredScenario> for ScenarioOut {
             close_bcps: s.scenario.close_bcps,
             open_bcps: s.scenario.open_bcps,
             bcp_changes: s.scenario.bcp_changes,
+            projects: s.scenario.projects,
+            mode_changes: s.scenario.mode_changes,
+            close_country_pairs: s.scenario.close_country_pairs,
             version: s.version,
             created_at: s.created_at,
             updated_at: s.updated_at,
