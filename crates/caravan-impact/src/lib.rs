@@ -3,8 +3,10 @@
 //! mapped to a change in bilateral trade costs, then the structural-gravity GE (conditional
 //! and full endowment) of `caravan-gravity`. No I/O faces: the CLI and the server call `run`.
 
+pub mod access;
 mod baseline;
 mod centres;
+pub mod compare;
 mod costs;
 
 use std::collections::BTreeSet;

@@ -6,6 +6,9 @@
 //!
 //! The shipped library is `curated/projects.toml`; a scenario file may bring its own project
 //! in the same format (the CLI appends it before it builds the router).
+//!
+//! No field skips serialization: projects are stored in the compiled network's postcard
+//! encoding, which has no field names to tell a skipped field from the next one.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +35,7 @@ pub struct Project {
     #[serde(default)]
     pub status: String,
     /// Expected opening year, as published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub opening_year: Option<u16>,
     #[serde(default)]
     pub summary: String,
@@ -79,23 +82,23 @@ pub struct ProjectLink {
     pub from: String,
     pub to: String,
     /// Published length; without it the chord times `CHORD_DETOUR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub km: Option<f64>,
     /// Design or expected commercial speed; without it the mode's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub speed_kmh: Option<f64>,
     /// Tariff; without it the mode's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cost_usd_per_tkm: Option<f64>,
     /// Track gauge in mm (rail), for the report: the router takes each country's gauge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub gauge_mm: Option<u16>,
     /// The crossing this link passes (a crossing of this project, or an existing BCP id),
     /// required when its ends are in two countries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub crossing: Option<String>,
     /// Intermediate (lat, lon) points, for the map.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub via: Vec<[f64; 2]>,
     /// Where the length, speed or tariff comes from.
     #[serde(default)]
@@ -117,11 +120,11 @@ pub struct ProjectCrossing {
     pub lon: f64,
     /// Clearance hours a->b and b->a; without them the median of the measured crossings of
     /// the mode leaving the same country (as for unmeasured crossings).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub wait_hours: Option<[f64; 2]>,
     /// USD per vehicle a->b and b->a; without them the median of the listed crossings' fees
     /// of the mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fee_usd: Option<[f64; 2]>,
     #[serde(default)]
     pub source: String,
@@ -136,14 +139,14 @@ pub struct ProjectTerminal {
     pub name: String,
     pub country: String,
     /// road_rail (a dry port or rail yard; the default) or seaport (ship, rail and road).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub kind: Option<String>,
     pub lat: f64,
     pub lon: f64,
     /// Without them, the network's defaults for the kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub handling_hours: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub handling_usd_per_t: Option<f64>,
     #[serde(default)]
     pub source: String,

@@ -25,6 +25,7 @@ mod error;
 mod graph;
 mod hierarchy;
 mod itinerary;
+mod library;
 mod matrix;
 mod prepare;
 mod request;
@@ -43,6 +44,7 @@ pub use compiled::{read_header, CompiledHeader, COMPILED_FORMAT};
 pub use costing::Parts;
 pub use error::{RouteError, Suggestion};
 pub use hierarchy::MetricSource;
+pub use library::{Library, LibraryEntry};
 pub use matrix::{MatrixCell, MatrixEndpoint, MatrixOptions, MatrixRequest, MatrixResponse, Reach};
 pub(crate) use prepare::{endpoints, Access, Options, Prepared};
 pub use request::*;
@@ -92,6 +94,8 @@ pub struct Router {
     /// The hierarchy's image in the compiled file this router was loaded from, if any.
     compiled_image: Option<compiled::CompiledImage>,
     engine: Engine,
+    /// The network's projects and the curated policy scenarios, by id.
+    library: Library,
 }
 
 /// Which search answers a route when the hierarchy has no metric for it yet.
@@ -135,7 +139,7 @@ impl Router {
         landmarks: RTree<PlacePoint>,
     ) -> Router {
         Router {
-            net,
+            library: Library::of_projects(&net),
             graph,
             places,
             landmarks,
@@ -143,7 +147,19 @@ impl Router {
             hierarchy: OnceLock::new(),
             compiled_image: None,
             engine: Engine::AStar,
+            net,
         }
+    }
+
+    /// Adds the curated policy scenarios (`curated/scenarios.toml`) to the library.
+    pub fn with_policies(mut self, file: &str, text: &str) -> Result<Router, caravan_net::DataError> {
+        self.library.add_policies(file, text)?;
+        Ok(self)
+    }
+
+    /// The scenario library: projects and policy scenarios.
+    pub fn library(&self) -> &Library {
+        &self.library
     }
 
     /// Sets what answers a route whose metric the hierarchy has not customized yet.

@@ -9,11 +9,27 @@ use crate::costing::{Parts, Pricing};
 use crate::request::{Criterion, Location, RouteRequest};
 use crate::{endpoints, hierarchy, round, Access, Options, RouteError, Router};
 
-/// Attributes carried along every path: hours, USD, km, kg CO2e.
-const ATTRS: usize = 4;
+/// Attributes carried along every path: hours, USD, km, kg CO2e, and the corridor key.
+const ATTRS: usize = 5;
 
 fn attrs(p: &Parts) -> [f64; ATTRS] {
-    [p.hours(), p.usd(), p.km, p.co2e_kg]
+    [p.hours(), p.usd(), p.km, p.co2e_kg, 0.0]
+}
+
+/// An arc's share of a path's corridor key: a code per border crossing and per port, so that
+/// two paths with the same key (almost surely) pass the same crossings and ports. Codes are
+/// integers below 2^20, so sums of a few dozen are exact in an f64 whatever their order.
+fn corridor_code(net: &caravan_net::Network, arc: &crate::graph::Arc) -> f64 {
+    let code = |kind: u64, i: u32| ((kind * 1_000_003 + i as u64 + 1) * 2_654_435_761 % 1_048_573 + 1) as f64;
+    match arc.kind {
+        crate::graph::ArcKind::Border { bcp, .. } => code(1, bcp),
+        crate::graph::ArcKind::Transfer { terminal }
+            if net.terminals[terminal as usize].kind != caravan_net::TerminalKind::RoadRail =>
+        {
+            code(2, terminal)
+        }
+        _ => 0.0,
+    }
 }
 
 /// One end of a matrix as resolved.
@@ -55,6 +71,10 @@ pub struct MatrixCell {
     /// The criterion's value (what was minimised), as a route's `summary.objective`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<f64>,
+    /// A key of the crossings and ports the best route passes (equal keys: the same ones),
+    /// for telling whether a scenario moves a pair to another corridor.
+    #[serde(skip)]
+    pub corridor_key: Option<u64>,
 }
 
 /// The answer to a matrix request, in long form: one cell per pair.
@@ -444,7 +464,11 @@ impl Router {
             .graph
             .arcs
             .iter()
-            .map(|a| attrs(&pricing.arc_parts(a)))
+            .map(|a| {
+                let mut x = attrs(&pricing.arc_parts(a));
+                x[4] = corridor_code(&self.net, a);
+                x
+            })
             .collect();
         let ea = EdgeAttrs::new(&h.cch, &metric, &arc_attrs);
         Ok((metric, ea))
@@ -473,5 +497,6 @@ fn to_cell(
             2,
         ),
         objective: v(weight, 4),
+        corridor_key: reachable.then_some(a[4] as u64),
     }
 }

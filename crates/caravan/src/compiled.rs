@@ -48,7 +48,7 @@ pub fn open_router(dir: &Path, engine: Engine) -> anyhow::Result<Opened> {
                     "compiled network loaded"
                 );
                 return Ok(Opened {
-                    router: Arc::new(router.with_engine(engine)),
+                    router: Arc::new(crate::scenario::with_policies(dir, router)?.with_engine(engine)),
                     inputs_checksum,
                     not_used: None,
                 });
@@ -59,11 +59,30 @@ pub fn open_router(dir: &Path, engine: Engine) -> anyhow::Result<Opened> {
         Err(e) => format!("cannot read it: {e}"),
     };
     tracing::info!(file = %path.display(), "compiled network not used: {why}; loading the CSV");
-    let router = Router::new(load(dir)?).with_engine(engine);
+    let router = crate::scenario::with_policies(dir, Router::new(load(dir)?))?.with_engine(engine);
     Ok(Opened {
         router: Arc::new(router),
         inputs_checksum,
         not_used: Some(why),
+    })
+}
+
+/// `open_router`, or, for a scenario that brings projects of its own, a router on the network
+/// with them appended (from the CSV: the compiled file does not hold them).
+pub fn open_router_for(
+    dir: &Path,
+    engine: Engine,
+    scenario: &caravan_route::Scenario,
+) -> anyhow::Result<Opened> {
+    if scenario.infrastructure.is_empty() {
+        return open_router(dir, engine);
+    }
+    let net = crate::scenario::network_with(dir, scenario)?;
+    let router = crate::scenario::with_policies(dir, Router::new(net))?.with_engine(engine);
+    Ok(Opened {
+        router: Arc::new(router),
+        inputs_checksum: 0,
+        not_used: Some("the scenario brings projects of its own".into()),
     })
 }
 
@@ -102,7 +121,9 @@ impl Opened {
         if let Some(why) = &why {
             eprintln!("note: the compiled file's hierarchy was not used ({why}); rebuilt it");
         }
-        if !from_file || why.is_some() {
+        // A network with a scenario's own projects is never saved as the data's.
+        let custom = self.inputs_checksum == 0;
+        if (!from_file || why.is_some()) && !custom {
             match self.save(&path) {
                 Ok(_) => eprintln!("note: rebuilt {}", path.display()),
                 Err(e) => eprintln!("note: {e:#}; the next run builds the hierarchy again"),

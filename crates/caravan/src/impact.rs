@@ -9,7 +9,7 @@ use caravan_net::Layer;
 use caravan_route::{BcpChange, RouteRequest, Scenario};
 use clap::{Args, ValueEnum};
 
-use crate::{bad_input, Failure, EXIT_BAD_INPUT};
+use crate::{bad_input, Failure};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImpactFormat {
@@ -30,8 +30,8 @@ pub enum MappingArg {
 pub struct ImpactArgs {
     /// Scenario file (TOML, or JSON when named *.json) with close_bcps, open_bcps, bcp_changes,
     /// as `caravan route --scenario`.
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
+    #[arg(long, value_name = "ID|FILE")]
+    scenario: Option<String>,
     /// Scenario: close these BCPs (added to the file's).
     #[arg(long, value_delimiter = ',')]
     close_bcp: Vec<String>,
@@ -104,13 +104,9 @@ fn impact_failure(e: ImpactError) -> Failure {
 /// Builds the change a `--bcp-*` flag's value makes.
 type MakeChange = fn(f64) -> BcpChange;
 
-fn scenario(a: &ImpactArgs) -> Result<Scenario, Failure> {
+fn scenario(dir: &Path, a: &ImpactArgs) -> Result<Scenario, Failure> {
     let mut s = match &a.scenario {
-        Some(p) => crate::read_scenario(p).map_err(|e| Failure {
-            code: EXIT_BAD_INPUT,
-            error: e,
-            json: None,
-        })?,
+        Some(p) => crate::scenario::resolve(dir, p)?,
         None => Scenario::default(),
     };
     s.close_bcps.extend(a.close_bcp.iter().cloned());
@@ -163,7 +159,7 @@ fn baseline(a: &ImpactArgs) -> Result<Baseline, Failure> {
 }
 
 pub fn impact(dir: &Path, a: ImpactArgs) -> Result<(), Failure> {
-    let scenario = scenario(&a)?;
+    let scenario = scenario(dir, &a)?;
     let baseline = baseline(&a)?;
     let mut modes = Vec::new();
     for m in &a.modes {

@@ -1,11 +1,13 @@
 //! `caravan`: multimodal freight routes across Central and South Asia, from the command line.
 
+mod compare;
 mod compiled;
 mod cost;
 mod gravity;
 mod impact;
 mod matrix;
 mod output;
+mod scenario;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -75,6 +77,19 @@ enum Command {
     /// Trade impact of a network scenario: transport costs between economic centres ->
     /// trade costs -> structural-gravity GE (exports, imports, real GDP per country).
     Impact(Box<impact::ImpactArgs>),
+    /// The scenario library (planned projects, policy scenarios): list or show one.
+    Scenario {
+        #[command(subcommand)]
+        command: scenario::ScenarioCommand,
+    },
+    /// Base vs scenario: time, cost and distance between many places, per pair and per
+    /// country pair, winners and losers, and the pairs whose best route changes corridor.
+    #[command(allow_negative_numbers = true)]
+    Compare(Box<compare::CompareArgs>),
+    /// Accessibility of places, base vs scenario: to the nearest seaport, the nearest open
+    /// border crossing, and population-weighted market access.
+    #[command(allow_negative_numbers = true)]
+    Access(Box<compare::AccessArgs>),
     /// Start the HTTP API and the web map.
     Serve(ServeArgs),
     /// Load and validate the data directory, and print what it holds.
@@ -213,10 +228,11 @@ pub(crate) struct RequestOptions {
     /// Scenario: set a BCP's fee per vehicle, `id=usd`.
     #[arg(long, value_name = "ID=USD")]
     bcp_fee: Vec<String>,
-    /// Scenario file (TOML, or JSON when named *.json) with close_bcps, open_bcps,
-    /// bcp_changes; at most 1 MiB.
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
+    /// Scenario: a library id (`caravan scenario list`, e.g. trans-afghan-railway) or a file
+    /// (TOML, or JSON when named *.json; at most 1 MiB) with close_bcps, open_bcps,
+    /// bcp_changes, projects, infrastructure, mode_changes, close_country_pairs.
+    #[arg(long, value_name = "ID|FILE")]
+    scenario: Option<String>,
     /// Value of time per day as a fraction of the goods value (0.0135) or a percentage
     /// (1.35%); default from the data (1.35%).
     #[arg(long, value_name = "SHARE")]
@@ -509,6 +525,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Cost(args) => cost::cost(&dir, *args),
         Command::Gravity { command } => gravity::run(command),
         Command::Impact(args) => impact::impact(&dir, *args),
+        Command::Scenario { command } => scenario::run(&dir, command),
+        Command::Compare(args) => compare::compare(&dir, *args),
+        Command::Access(args) => compare::access(&dir, *args),
         Command::Hs { command } => cost::hs(&dir, command),
         Command::Places {
             command:
@@ -712,7 +731,10 @@ fn read_scenario(path: &Path) -> anyhow::Result<Scenario> {
 }
 
 /// Parses the shared request options into the router's terms.
-pub(crate) fn request_options(o: &RequestOptions) -> Result<caravan_route::MatrixOptions, Failure> {
+pub(crate) fn request_options(
+    dir: &Path,
+    o: &RequestOptions,
+) -> Result<caravan_route::MatrixOptions, Failure> {
     let optimize: Criterion = o.optimize.parse().map_err(bad_input)?;
     let mut modes = Vec::new();
     let mut inland_water = false;
@@ -731,11 +753,7 @@ pub(crate) fn request_options(o: &RequestOptions) -> Result<caravan_route::Matri
         }
     }
     let mut scenario = match &o.scenario {
-        Some(p) => read_scenario(p).map_err(|e| Failure {
-            code: EXIT_BAD_INPUT,
-            error: e,
-            json: None,
-        })?,
+        Some(s) => scenario::resolve(dir, s)?,
         None => Scenario::default(),
     };
     scenario.close_bcps.extend(o.close_bcp.iter().cloned());
@@ -771,7 +789,7 @@ pub(crate) fn request_options(o: &RequestOptions) -> Result<caravan_route::Matri
 }
 
 fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
-    let options = request_options(&a.options)?;
+    let options = request_options(dir, &a.options)?;
     if a.alternatives < 0 {
         return Err(bad_input(format!(
             "--alternatives must be 0 to {}, got {}",
@@ -783,7 +801,8 @@ fn route(dir: &Path, a: RouteArgs) -> Result<(), Failure> {
     req.alternatives = usize::try_from(a.alternatives).unwrap_or(usize::MAX);
     // Every limit is checked here, before the data is even loaded.
     caravan_server::edge::check_route_request(&req).map_err(bad_input)?;
-    let router = compiled::open_router(dir, caravan_route::Engine::AStar)?.router;
+    let router =
+        compiled::open_router_for(dir, caravan_route::Engine::AStar, &req.scenario)?.router;
     if !req.avoid_countries.is_empty() {
         caravan_server::edge::check_avoid_countries(
             &req.avoid_countries,

@@ -69,7 +69,7 @@ pub struct ReachArgs {
 }
 
 /// Parses `--from`/`--to`: a comma-separated list (quotes keep "lat,lon" together) or @FILE.
-fn places(arg: &str, what: &str) -> Result<Vec<Location>, Failure> {
+pub(crate) fn places(arg: &str, what: &str) -> Result<Vec<Location>, Failure> {
     if let Some(path) = arg.strip_prefix('@') {
         return places_file(Path::new(path), what);
     }
@@ -215,7 +215,7 @@ pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
     if a.format == MatrixFormat::Parquet && a.out.is_none() {
         return Err(bad_input("--format parquet needs --out FILE".into()));
     }
-    let options = request_options(&a.options)?;
+    let options = request_options(dir, &a.options)?;
     let (sources, targets, pairs) = match &a.pairs {
         Some(p) => {
             let (s, t, p) = pairs_file(p)?;
@@ -239,7 +239,8 @@ pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
         &options.route(sources[0].clone(), targets[0].clone()),
     )
     .map_err(bad_input)?;
-    let opened = open_router(dir, caravan_route::Engine::Hierarchy)?;
+    let opened =
+        crate::compiled::open_router_for(dir, caravan_route::Engine::Hierarchy, &options.scenario)?;
     opened.ensure_hierarchy(dir);
     let router = &opened.router;
     let t = Instant::now();
@@ -302,7 +303,7 @@ pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn route_failure(e: caravan_route::RouteError) -> Failure {
+pub(crate) fn route_failure(e: caravan_route::RouteError) -> Failure {
     Failure {
         code: if e.is_bad_input() {
             crate::EXIT_BAD_INPUT
@@ -426,7 +427,7 @@ pub fn reach(dir: &Path, a: ReachArgs) -> Result<(), Failure> {
             }
         }
     }
-    let options = request_options(&a.options)?;
+    let options = request_options(dir, &a.options)?;
     let from = Location::parse(&a.from);
     caravan_server::edge::check_route_request(&options.route(from.clone(), from.clone()))
         .map_err(bad_input)?;
