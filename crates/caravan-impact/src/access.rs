@@ -81,6 +81,12 @@ pub fn accessibility(
         .terminals
         .iter()
         .filter(|t| t.kind == TerminalKind::Seaport)
+        // The region's ports and Turkey's: the gateways its trade uses (a port across an
+        // ocean is no one's nearest by land).
+        .filter(|t| {
+            let cc = t.country.to_string();
+            crate::compare::REGION.contains(&cc.as_str()) || cc == "TR"
+        })
         .filter(|t| !net.projects.iter().any(|p| p.terminals.iter().any(|&i| net.terminals[i as usize].id == t.id)))
         .map(|t| (format!("{},{}", t.lat, t.lon), t.name.clone()))
         .collect();

@@ -602,35 +602,44 @@ impl Router {
             // border crossing named as an endpoint is on the border: the other side's nodes at
             // the crossing itself (within POST_KM) are its own too.
             let mut near = self.graph.nearest(layer, lat, lon, k * 8, MAX_SNAP_KM);
-            // Nodes of planned lines exist only in scenarios that switch their project on.
+            // Nodes of planned lines exist only in scenarios that switch their project on,
+            // and are chosen apart from the existing ones: a project adds ways to leave a
+            // place, it never takes the existing ones away.
             near.retain(|(n, _)| constraints.node_on(&self.net, *n));
-            let own: Vec<(u32, f64)> = near
-                .iter()
-                .copied()
-                .filter(|(n, km)| {
-                    let c = self.net.nodes[*n as usize].country;
-                    end.country.is_none()
-                        || c == end.country
-                        || (!end.other_side.is_none() && c == end.other_side && *km <= POST_KM)
-                })
-                .collect();
-            let chosen: Vec<(u32, f64)> = if own.is_empty() {
-                near.into_iter().take(k).collect()
-            } else {
-                // The nearest k of each side, so that one side's nodes never crowd out the
-                // other's.
-                let side = |c: Country| {
-                    own.iter()
-                        .copied()
-                        .filter(move |(n, _)| self.net.nodes[*n as usize].country == c)
-                        .take(k)
-                };
-                if end.other_side.is_none() {
+            let (planned, existing): (Vec<(u32, f64)>, Vec<(u32, f64)>) = near
+                .into_iter()
+                .partition(|(n, _)| *n >= constraints.first_planned_node);
+            let choose = |near: Vec<(u32, f64)>| -> Vec<(u32, f64)> {
+                let own: Vec<(u32, f64)> = near
+                    .iter()
+                    .copied()
+                    .filter(|(n, km)| {
+                        let c = self.net.nodes[*n as usize].country;
+                        end.country.is_none()
+                            || c == end.country
+                            || (!end.other_side.is_none()
+                                && c == end.other_side
+                                && *km <= POST_KM)
+                    })
+                    .collect();
+                if own.is_empty() {
+                    near.into_iter().take(k).collect()
+                } else if end.other_side.is_none() {
                     own.into_iter().take(k).collect()
                 } else {
+                    // The nearest k of each side, so that one side's nodes never crowd out
+                    // the other's.
+                    let side = |c: Country| {
+                        own.iter()
+                            .copied()
+                            .filter(move |(n, _)| self.net.nodes[*n as usize].country == c)
+                            .take(k)
+                    };
                     side(end.country).chain(side(end.other_side)).collect()
                 }
             };
+            let mut chosen = choose(existing);
+            chosen.extend(choose(planned));
             for (node, km) in chosen {
                 let mut parts = pricing.drayage(km);
                 let handled = layer == Layer::Rail;

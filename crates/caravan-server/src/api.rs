@@ -258,10 +258,17 @@ async fn run_route(
 ) -> Result<Json<RouteResponse>, ApiError> {
     if let Some(id) = saved {
         check_id(&id)?;
-        let store = s.store.clone();
-        let stored = blocking(move || Ok(store.get(&id)?)).await?;
-        let mut base = stored.scenario;
-        base.name = Some(stored.name);
+        // A library id (`trans-afghan-railway`) or a saved scenario's.
+        let base = match s.router.library().get(&id) {
+            Some(e) => e.scenario.clone(),
+            None => {
+                let store = s.store.clone();
+                let stored = blocking(move || Ok(store.get(&id)?)).await?;
+                let mut base = stored.scenario;
+                base.name = Some(stored.name);
+                base
+            }
+        };
         req.scenario = stack(base, std::mem::take(&mut req.scenario));
     }
     compute_route(&s, req).await.map(Json)

@@ -2,6 +2,7 @@
 //! web map. Only this crate knows about HTTP; engine and store errors become statuses in
 //! `error.rs`.
 
+mod analysis;
 mod api;
 pub mod edge;
 mod error;
@@ -124,6 +125,10 @@ pub fn app(
         )
         .route("/v1/gravity/ge", axum::routing::post(gravity::ge))
         .route("/v1/impact", axum::routing::post(impact::impact))
+        .route("/v1/library", get(analysis::library_list))
+        .route("/v1/library/{id}", get(analysis::library_get))
+        .route("/v1/compare", get(analysis::compare))
+        .route("/v1/access", get(analysis::access))
         .route("/v1/places", get(api::places_search))
         .route("/v1/places/{id}", get(api::place_get))
         .route("/v1/bcps", get(api::bcps_list))

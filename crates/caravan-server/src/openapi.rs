@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use crate::edge::*;
-use crate::{api, gravity, impact};
+use crate::{analysis, api, gravity, impact};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,10 @@ use crate::{api, gravity, impact};
         api::scenario_get,
         api::scenario_update,
         api::scenario_delete,
+        analysis::library_list,
+        analysis::library_get,
+        analysis::compare,
+        analysis::access,
     ),
     tags(
         (name = "route", description = "Plan routes"),
@@ -41,7 +45,7 @@ use crate::{api, gravity, impact};
         (name = "gravity", description = "Structural gravity: PPML-HDFE estimates and GE trade counterfactuals; trade impact of network scenarios"),
         (name = "places", description = "Find origins and destinations"),
         (name = "bcps", description = "Border crossing points"),
-        (name = "scenarios", description = "Saved overlays: closed crossings, changed waits and fees"),
+        (name = "scenarios", description = "Scenarios: saved overlays, the library of planned projects and policies, base-vs-scenario comparisons and accessibility"),
         (name = "meta", description = "Health"),
     )
 )]
