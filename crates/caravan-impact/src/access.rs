@@ -5,7 +5,9 @@
 //! gravity literature's deterrence; the elasticity is the PPML fit the impact model uses).
 
 use caravan_net::{BcpStatus, PlaceKind, TerminalKind};
-use caravan_route::{Location, MatrixOptions, MatrixRequest, MatrixResponse, RouteError, Router, Scenario};
+use caravan_route::{
+    Location, MatrixOptions, MatrixRequest, MatrixResponse, RouteError, Router, Scenario,
+};
 use serde::Serialize;
 
 /// One place's accessibility, base and scenario.
@@ -87,13 +89,27 @@ pub fn accessibility(
             let cc = t.country.to_string();
             crate::compare::REGION.contains(&cc.as_str()) || cc == "TR"
         })
-        .filter(|t| !net.projects.iter().any(|p| p.terminals.iter().any(|&i| net.terminals[i as usize].id == t.id)))
+        .filter(|t| {
+            !net.projects.iter().any(|p| {
+                p.terminals
+                    .iter()
+                    .any(|&i| net.terminals[i as usize].id == t.id)
+            })
+        })
         .map(|t| (format!("{},{}", t.lat, t.lon), t.name.clone()))
         .collect();
     // Listed, open crossings as places (their ids are `BCP-<id>`).
     let mut crossings: Vec<(String, String)> = Vec::new();
-    for b in net.bcps.iter().filter(|b| b.listed && b.status == BcpStatus::Open) {
-        if net.projects.iter().any(|p| p.bcps.iter().any(|&i| net.bcps[i as usize].id == b.id && net.bcps[i as usize].mode == b.mode)) {
+    for b in net
+        .bcps
+        .iter()
+        .filter(|b| b.listed && b.status == BcpStatus::Open)
+    {
+        if net.projects.iter().any(|p| {
+            p.bcps
+                .iter()
+                .any(|&i| net.bcps[i as usize].id == b.id && net.bcps[i as usize].mode == b.mode)
+        }) {
             continue;
         }
         let id = format!("BCP-{}", b.id);
@@ -124,18 +140,25 @@ pub fn accessibility(
         };
         Ok(Side {
             ports: m(ports.iter().map(|(q, _)| Location::parse(q)).collect())?,
-            borders: m(crossings.iter().map(|(q, _)| Location::Place(q.clone())).collect())?,
+            borders: m(crossings
+                .iter()
+                .map(|(q, _)| Location::Place(q.clone()))
+                .collect())?,
             markets: m(markets.iter().map(|q| Location::Place(q.clone())).collect())?,
         })
     };
     let mut with = options.scenario.clone();
     with.projects.extend(scenario.projects.iter().cloned());
-    with.infrastructure.extend(scenario.infrastructure.iter().cloned());
+    with.infrastructure
+        .extend(scenario.infrastructure.iter().cloned());
     with.close_bcps.extend(scenario.close_bcps.iter().cloned());
     with.open_bcps.extend(scenario.open_bcps.iter().cloned());
-    with.bcp_changes.extend(scenario.bcp_changes.iter().cloned());
-    with.mode_changes.extend(scenario.mode_changes.iter().cloned());
-    with.close_country_pairs.extend(scenario.close_country_pairs.iter().cloned());
+    with.bcp_changes
+        .extend(scenario.bcp_changes.iter().cloned());
+    with.mode_changes
+        .extend(scenario.mode_changes.iter().cloned());
+    with.close_country_pairs
+        .extend(scenario.close_country_pairs.iter().cloned());
     let base = run(&options.scenario)?;
     let scen = run(&with)?;
     let e = elasticity.0;
@@ -161,7 +184,10 @@ pub fn accessibility(
             if t.place_id.is_some() && t.place_id == src.place_id {
                 continue;
             }
-            if let Some(g) = side.markets.cells[i * n + j].generalized_usd.filter(|g| *g > 0.0) {
+            if let Some(g) = side.markets.cells[i * n + j]
+                .generalized_usd
+                .filter(|g| *g > 0.0)
+            {
                 ma += pop[j] * g.powf(e);
                 any = true;
             }

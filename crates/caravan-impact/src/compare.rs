@@ -35,9 +35,14 @@ pub fn expand_places(net: &Network, items: &[String]) -> Result<Vec<Location>, R
     for it in items {
         let it = it.trim();
         if let Some(n) = it.strip_prefix("top:") {
-            let n: usize = n.trim().parse().ok().filter(|n| (1..=2000).contains(n)).ok_or_else(|| {
-                RouteError::InvalidRequest(format!("`{it}`: give top:N with N from 1 to 2000"))
-            })?;
+            let n: usize = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=2000).contains(n))
+                .ok_or_else(|| {
+                    RouteError::InvalidRequest(format!("`{it}`: give top:N with N from 1 to 2000"))
+                })?;
             out.extend(largest_places(net, n).into_iter().map(Location::Place));
         } else if !it.is_empty() {
             out.push(Location::parse(it));
@@ -156,7 +161,13 @@ pub fn compare(
     let t = std::time::Instant::now();
     let with_scenario = router.matrix(&scen_req)?;
     let scenario_seconds = t.elapsed().as_secs_f64();
-    Ok(diff(scenario.clone(), base, with_scenario, base_seconds, scenario_seconds))
+    Ok(diff(
+        scenario.clone(),
+        base,
+        with_scenario,
+        base_seconds,
+        scenario_seconds,
+    ))
 }
 
 /// The options' scenario with another on top.
@@ -313,7 +324,12 @@ fn diff(
                 lon: s.lon,
                 pairs: mine.len(),
                 mean_delta_hours: round(
-                    mean(&mine.iter().filter_map(|p| p.delta_hours).collect::<Vec<_>>()),
+                    mean(
+                        &mine
+                            .iter()
+                            .filter_map(|p| p.delta_hours)
+                            .collect::<Vec<_>>(),
+                    ),
                     2,
                 ),
                 mean_delta_generalized_pct: round(

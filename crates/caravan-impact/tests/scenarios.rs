@@ -39,7 +39,11 @@ fn library(id: &str) -> Scenario {
         .clone()
 }
 
-fn rail(from: &str, to: &str, scenario: Scenario) -> Result<caravan_route::RouteResponse, caravan_route::RouteError> {
+fn rail(
+    from: &str,
+    to: &str,
+    scenario: Scenario,
+) -> Result<caravan_route::RouteResponse, caravan_route::RouteError> {
     router().route(&RouteRequest {
         from: Location::Place(from.into()),
         to: Location::Place(to.into()),
@@ -76,23 +80,29 @@ fn termez_to_peshawar_by_rail_finds_the_trans_afghan_line_only_in_its_scenario()
         .find(|b| b.id == "kharlachi")
         .expect("crosses at Kharlachi");
     assert!(kharlachi.gauge_change, "{kharlachi:?}");
-    assert!(r
-        .transfers
-        .iter()
-        .any(|t| t.kind == "gauge_change" && t.from_mode == "rail 1520 mm" && t.to_mode == "rail 1676 mm"));
+    assert!(r.transfers.iter().any(|t| t.kind == "gauge_change"
+        && t.from_mode == "rail 1520 mm"
+        && t.to_mode == "rail 1676 mm"));
     // Termez - Naibabad ~85 km, 572 km new line, 192 km to Kohat and the road on to Peshawar.
     assert!(
         (850.0..1300.0).contains(&r.summary.distance_km),
         "{} km",
         r.summary.distance_km
     );
-    assert!(r.unsourced_or_default.iter().any(|n| n.contains("planned project trans-afghan-railway")));
+    assert!(r
+        .unsourced_or_default
+        .iter()
+        .any(|n| n.contains("planned project trans-afghan-railway")));
 
     let base = rail("Termez", "Peshawar", Scenario::default()).unwrap();
     let b = &base.routes[0];
     assert!(b.projects.is_empty());
     assert!(b.border_crossings.iter().all(|c| c.id != "kharlachi"));
-    assert!(!b.summary.countries.contains(&"AF".to_string()), "{:?}", b.summary.countries);
+    assert!(
+        !b.summary.countries.contains(&"AF".to_string()),
+        "{:?}",
+        b.summary.countries
+    );
     assert!(b.summary.hours > r.summary.hours);
 }
 
@@ -100,10 +110,16 @@ fn termez_to_peshawar_by_rail_finds_the_trans_afghan_line_only_in_its_scenario()
 fn a_planned_node_is_no_endpoint_while_its_project_is_off() {
     // Maidan Shahr's rail station exists only in the scenario: Kabul is off the rail network.
     let off = rail("Kabul", "Tashkent", Scenario::default());
-    assert!(off.is_err(), "{:?}", off.map(|r| r.routes[0].summary.distance_km));
+    assert!(
+        off.is_err(),
+        "{:?}",
+        off.map(|r| r.routes[0].summary.distance_km)
+    );
     let on = rail("Kabul", "Tashkent", library("trans-afghan-railway")).unwrap();
     assert_eq!(on.destination.country, "UZ");
-    assert!(on.routes[0].projects.contains(&"trans-afghan-railway".to_string()));
+    assert!(on.routes[0]
+        .projects
+        .contains(&"trans-afghan-railway".to_string()));
 }
 
 #[test]
@@ -111,7 +127,10 @@ fn a_country_pair_closure_closes_planned_crossings_too() {
     let mut s = library("trans-afghan-railway");
     s.close_country_pairs = vec!["AF-PK".into()];
     let r = rail("Termez", "Peshawar", s).unwrap();
-    assert!(r.routes[0].border_crossings.iter().all(|c| c.id != "kharlachi"));
+    assert!(r.routes[0]
+        .border_crossings
+        .iter()
+        .all(|c| c.id != "kharlachi"));
     // (The project's Pakistani branch to Kohat may still serve a route that comes round by
     // Iran; Afghanistan is left out.)
     assert!(!r.routes[0].summary.countries.contains(&"AF".to_string()));
@@ -136,7 +155,11 @@ fn a_rail_tariff_cut_lowers_rail_costs_by_its_factor() {
     let (b, c) = (&base.routes[0].summary, &cut.routes[0].summary);
     assert!((b.distance_km - c.distance_km).abs() < 1e-6, "same route");
     let rail_usd = |r: &caravan_route::Route| -> f64 {
-        r.legs.iter().filter(|l| l.mode == "rail").map(|l| l.cost_usd).sum()
+        r.legs
+            .iter()
+            .filter(|l| l.mode == "rail")
+            .map(|l| l.cost_usd)
+            .sum()
     };
     let (rb, rc) = (rail_usd(&base.routes[0]), rail_usd(&cut.routes[0]));
     assert!((rc - 0.8 * rb).abs() < 0.05 * rb.max(1.0), "{rb} -> {rc}");
@@ -180,18 +203,31 @@ fn comparisons_of_the_200_largest_places_agree_with_single_routes() {
                 (e.scenario.clone(), d.scenario_hours, d.scenario_cost_usd),
             ] {
                 let req = options().route(p[d.source].clone(), p[d.target].clone());
-                let r = router()
-                    .route(&RouteRequest { scenario, ..req })
-                    .unwrap();
+                let r = router().route(&RouteRequest { scenario, ..req }).unwrap();
                 let s = &r.routes[0].summary;
-                assert!((s.hours - hours.unwrap()).abs() < 0.02, "{}: {} vs {:?}", e.id, s.hours, hours);
-                assert!((s.cost_usd - cost.unwrap()).abs() < 0.02, "{}: {} vs {:?}", e.id, s.cost_usd, cost);
+                assert!(
+                    (s.hours - hours.unwrap()).abs() < 0.02,
+                    "{}: {} vs {:?}",
+                    e.id,
+                    s.hours,
+                    hours
+                );
+                assert!(
+                    (s.cost_usd - cost.unwrap()).abs() < 0.02,
+                    "{}: {} vs {:?}",
+                    e.id,
+                    s.cost_usd,
+                    cost
+                );
             }
         }
         if e.id == "trans-afghan-railway" {
             assert!(c.improved_pairs > 100, "{}", c.improved_pairs);
             assert!(c.corridor_changed_share > 0.0);
-            assert!(c.winners.iter().any(|w| w.country == "AF" || w.country == "PK"));
+            assert!(c
+                .winners
+                .iter()
+                .any(|w| w.country == "AF" || w.country == "PK"));
         }
     }
 }
@@ -313,7 +349,11 @@ fn accessibility_rises_where_the_trans_afghan_line_runs_and_never_falls() {
     )
     .unwrap();
     assert_eq!(r.places.len(), 60);
-    let kabul = r.places.iter().find(|p| p.name == "Kabul").expect("Kabul is among the 60 largest");
+    let kabul = r
+        .places
+        .iter()
+        .find(|p| p.name == "Kabul")
+        .expect("Kabul is among the 60 largest");
     assert!(kabul.delta_market_access_pct.unwrap() > 1.0, "{kabul:?}");
     for p in &r.places {
         if let Some(d) = p.delta_market_access_pct {
@@ -321,9 +361,16 @@ fn accessibility_rises_where_the_trans_afghan_line_runs_and_never_falls() {
         }
         if let Some(d) = p.delta_port_hours {
             // Ports are chosen by generalized cost: the hours may move either way, the cost not.
-            let (b, s) = (p.base.port_cost_usd.unwrap(), p.scenario.port_cost_usd.unwrap());
+            let (b, s) = (
+                p.base.port_cost_usd.unwrap(),
+                p.scenario.port_cost_usd.unwrap(),
+            );
             let _ = d;
-            assert!(s <= b + 0.01 || p.scenario.port != p.base.port, "{}: {b} -> {s}", p.name);
+            assert!(
+                s <= b + 0.01 || p.scenario.port != p.base.port,
+                "{}: {b} -> {s}",
+                p.name
+            );
         }
     }
     // The closure of every AF-PK crossing lowers (never raises) accessibility.

@@ -219,10 +219,7 @@ fn country(project: &str, s: &str) -> Result<Country, DataError> {
 fn mode(project: &str, s: &str) -> Result<Layer, DataError> {
     match Layer::parse(s) {
         Some(l @ (Layer::Road | Layer::Rail)) => Ok(l),
-        _ => Err(invalid(
-            project,
-            format!("mode `{s}` is not road or rail"),
-        )),
+        _ => Err(invalid(project, format!("mode `{s}` is not road or rail"))),
     }
 }
 
@@ -282,6 +279,18 @@ impl Network {
     /// reference: unknown points or crossings, links across a border without a crossing,
     /// `join` points with no existing node near.
     pub fn add_project(&mut self, p: Project) -> Result<(), DataError> {
+        // A refused project leaves nothing behind (crossings are appended before its links
+        // are checked).
+        let (bcps, terminals) = (self.bcps.len(), self.terminals.len());
+        let out = self.append_project(p);
+        if out.is_err() {
+            self.bcps.truncate(bcps);
+            self.terminals.truncate(terminals);
+        }
+        out
+    }
+
+    fn append_project(&mut self, p: Project) -> Result<(), DataError> {
         let pid = p.id.clone();
         if pid.is_empty()
             || !pid
@@ -348,7 +357,9 @@ impl Network {
                     let fees: Vec<f64> = self
                         .bcps
                         .iter()
-                        .filter(|x| x.listed && x.mode == m && x.fee_basis != Basis::RegionalDefault)
+                        .filter(|x| {
+                            x.listed && x.mode == m && x.fee_basis != Basis::RegionalDefault
+                        })
                         .flat_map(|x| x.fee_usd)
                         .collect();
                     let n = fees.len();
@@ -372,7 +383,9 @@ impl Network {
                 lat: c.lat,
                 lon: c.lon,
                 status: BcpStatus::Open,
-                status_note: format!("planned: part of project `{pid}`, used only in scenarios that switch it on"),
+                status_note: format!(
+                    "planned: part of project `{pid}`, used only in scenarios that switch it on"
+                ),
                 gauge_change: None,
                 transloading: false,
                 wait_hours: wait,
@@ -407,9 +420,11 @@ impl Network {
             let mut ends = [0u32; 2];
             let mut end_country = [Country::NONE; 2];
             for (k, pt_id) in [&l.from, &l.to].into_iter().enumerate() {
-                let pi = p.points.iter().position(|x| &x.id == pt_id).ok_or_else(|| {
-                    invalid(&pid, format!("link {}: no point `{pt_id}`", li + 1))
-                })?;
+                let pi = p
+                    .points
+                    .iter()
+                    .position(|x| &x.id == pt_id)
+                    .ok_or_else(|| invalid(&pid, format!("link {}: no point `{pt_id}`", li + 1)))?;
                 let pt = &p.points[pi];
                 let cc = country(&pid, &pt.country)?;
                 check_coord(&pid, &format!("point `{}`", pt.id), pt.lat, pt.lon)?;
@@ -444,7 +459,12 @@ impl Network {
             if ends[0] == ends[1] {
                 return Err(invalid(
                     &pid,
-                    format!("link {} ({} - {}) joins a node to itself", li + 1, l.from, l.to),
+                    format!(
+                        "link {} ({} - {}) joins a node to itself",
+                        li + 1,
+                        l.from,
+                        l.to
+                    ),
                 ));
             }
             let bcp = match &l.crossing {
@@ -529,7 +549,10 @@ impl Network {
                 }
                 None => (chord * CHORD_DETOUR).max(0.1),
             };
-            for (what, v) in [("speed_kmh", l.speed_kmh), ("cost_usd_per_tkm", l.cost_usd_per_tkm)] {
+            for (what, v) in [
+                ("speed_kmh", l.speed_kmh),
+                ("cost_usd_per_tkm", l.cost_usd_per_tkm),
+            ] {
                 if let Some(v) = v {
                     if !(v.is_finite() && v > 0.0) {
                         return Err(invalid(
@@ -560,7 +583,10 @@ impl Network {
                 other => {
                     return Err(invalid(
                         &pid,
-                        format!("terminal `{}`: kind `{other}` is not road_rail or seaport", t.id),
+                        format!(
+                            "terminal `{}`: kind `{other}` is not road_rail or seaport",
+                            t.id
+                        ),
                     ))
                 }
             };
@@ -642,19 +668,33 @@ impl Network {
             .bcps
             .iter()
             .flat_map(|b| {
-                let from_d = if b.country_a == from { Some(0) } else if b.country_b == from { Some(1) } else { None };
+                let from_d = if b.country_a == from {
+                    Some(0)
+                } else if b.country_b == from {
+                    Some(1)
+                } else {
+                    None
+                };
                 from_d.filter(|&d| measured(b, d)).map(|d| b.wait_hours[d])
             })
             .collect();
         if leaving.len() >= 2 {
             let n = leaving.len();
             let m = median(leaving).unwrap_or(0.0);
-            return (m, format!("median of {n} measured {mode} directions leaving {from}"));
+            return (
+                m,
+                format!("median of {n} measured {mode} directions leaving {from}"),
+            );
         }
         let all: Vec<f64> = self
             .bcps
             .iter()
-            .flat_map(|b| (0..2).filter(|&d| measured(b, d)).map(|d| b.wait_hours[d]).collect::<Vec<_>>())
+            .flat_map(|b| {
+                (0..2)
+                    .filter(|&d| measured(b, d))
+                    .map(|d| b.wait_hours[d])
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let n = all.len();
         (

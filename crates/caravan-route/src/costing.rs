@@ -229,7 +229,14 @@ impl Pricing {
 
     /// Applies a mode-wide change: multiplies a class's (and its planned links') speed,
     /// tariff and emissions. Call `refresh_weights` after.
-    pub fn scale_class(&mut self, net: &Network, class: LinkClass, speed: f64, cost: f64, co2: f64) {
+    pub fn scale_class(
+        &mut self,
+        net: &Network,
+        class: LinkClass,
+        speed: f64,
+        cost: f64,
+        co2: f64,
+    ) {
         let scale = |t: &mut (f64, f64, f64)| {
             t.0 /= speed;
             t.1 *= cost;

@@ -201,9 +201,9 @@ pub(crate) fn usable(net: &Network, graph: &Graph, c: &Constraints, arc_index: u
     };
     ok && c.link_on(arc.link)
         && (c.avoid_countries.is_empty()
-        || !c
-            .avoid_countries
-            .contains(&net.nodes[arc.head as usize].country))
+            || !c
+                .avoid_countries
+                .contains(&net.nodes[arc.head as usize].country))
 }
 
 /// Every arc's weight under a request's pricing and constraints (infinite when unusable).

@@ -152,7 +152,11 @@ impl Router {
     }
 
     /// Adds the curated policy scenarios (`curated/scenarios.toml`) to the library.
-    pub fn with_policies(mut self, file: &str, text: &str) -> Result<Router, caravan_net::DataError> {
+    pub fn with_policies(
+        mut self,
+        file: &str,
+        text: &str,
+    ) -> Result<Router, caravan_net::DataError> {
         self.library.add_policies(file, text)?;
         Ok(self)
     }

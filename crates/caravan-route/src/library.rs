@@ -72,24 +72,24 @@ impl Library {
     }
 
     /// Projects (as parsed from the library file), each as a scenario that switches it on.
-    pub fn of_project_list<'a>(projects: impl Iterator<Item = &'a caravan_net::Project>) -> Library {
+    pub fn of_project_list<'a>(
+        projects: impl Iterator<Item = &'a caravan_net::Project>,
+    ) -> Library {
         let entries = projects
-            .map(|p| {
-                LibraryEntry {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    kind: "project",
-                    status: p.status.clone(),
-                    opening_year: p.opening_year,
-                    summary: p.summary.clone(),
-                    sources: p.sources.clone(),
-                    notes: p.notes.clone(),
-                    scenario: Scenario {
-                        name: Some(p.name.clone()),
-                        projects: vec![p.id.clone()],
-                        ..Scenario::default()
-                    },
-                }
+            .map(|p| LibraryEntry {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                kind: "project",
+                status: p.status.clone(),
+                opening_year: p.opening_year,
+                summary: p.summary.clone(),
+                sources: p.sources.clone(),
+                notes: p.notes.clone(),
+                scenario: Scenario {
+                    name: Some(p.name.clone()),
+                    projects: vec![p.id.clone()],
+                    ..Scenario::default()
+                },
             })
             .collect();
         Library { entries }

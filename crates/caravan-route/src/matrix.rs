@@ -20,7 +20,9 @@ fn attrs(p: &Parts) -> [f64; ATTRS] {
 /// two paths with the same key (almost surely) pass the same crossings and ports. Codes are
 /// integers below 2^20, so sums of a few dozen are exact in an f64 whatever their order.
 fn corridor_code(net: &caravan_net::Network, arc: &crate::graph::Arc) -> f64 {
-    let code = |kind: u64, i: u32| ((kind * 1_000_003 + i as u64 + 1) * 2_654_435_761 % 1_048_573 + 1) as f64;
+    let code = |kind: u64, i: u32| {
+        ((kind * 1_000_003 + i as u64 + 1) * 2_654_435_761 % 1_048_573 + 1) as f64
+    };
     match arc.kind {
         crate::graph::ArcKind::Border { bcp, .. } => code(1, bcp),
         crate::graph::ArcKind::Transfer { terminal }

@@ -617,9 +617,7 @@ impl Router {
                         let c = self.net.nodes[*n as usize].country;
                         end.country.is_none()
                             || c == end.country
-                            || (!end.other_side.is_none()
-                                && c == end.other_side
-                                && *km <= POST_KM)
+                            || (!end.other_side.is_none() && c == end.other_side && *km <= POST_KM)
                     })
                     .collect();
                 if own.is_empty() {

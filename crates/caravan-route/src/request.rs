@@ -160,10 +160,11 @@ impl Scenario {
         self.open_bcps.is_empty()
             && self.projects.is_empty()
             && self.infrastructure.is_empty()
-            && self
-                .bcp_changes
-                .iter()
-                .all(|c| c.wait_hours.is_none() && c.fee_usd.is_none() && c.wait_factor.is_none_or(|f| f >= 1.0))
+            && self.bcp_changes.iter().all(|c| {
+                c.wait_hours.is_none()
+                    && c.fee_usd.is_none()
+                    && c.wait_factor.is_none_or(|f| f >= 1.0)
+            })
             && self.mode_changes.iter().all(|m| {
                 m.cost_factor.is_none_or(|f| f >= 1.0)
                     && m.speed_factor.is_none_or(|f| f <= 1.0)

@@ -168,6 +168,7 @@ fn toy() -> Network {
             vot_day_share: src(0.012),
             carbon_price_usd_per_t: src(100.0),
         },
+        projects: Vec::new(),
     }
 }
 
@@ -443,4 +444,143 @@ fn a_cancelled_search_stops_with_cancelled_and_an_uncancelled_one_answers() {
     assert!(matches!(err, RouteError::Cancelled), "{err:?}");
     assert_eq!(err.code(), "cancelled");
     assert!(!err.is_bad_input());
+}
+
+/// A planned line from Alpha's rail node to a new node in BB and on to Beta's, through a
+/// planned crossing with a short wait.
+fn planned_line(link_crossing: Option<&str>, join_lat: f64) -> caravan_net::Project {
+    let text = format!(
+        r#"
+[[project]]
+id = "toy-line"
+name = "Toy line"
+status = "planned"
+sources = ["test"]
+
+[[project.points]]
+id = "a"
+name = "Alpha station"
+country = "AA"
+lat = {join_lat}
+lon = {a_lon}
+join = true
+
+[[project.points]]
+id = "mid"
+name = "Mid"
+country = "BB"
+lat = 0.01
+lon = {mid_lon}
+
+[[project.points]]
+id = "b"
+name = "Beta station"
+country = "BB"
+lat = 0.01
+lon = {b_lon}
+join = true
+
+[[project.links]]
+mode = "rail"
+from = "a"
+to = "mid"
+km = 130
+{crossing}
+
+[[project.links]]
+mode = "rail"
+from = "mid"
+to = "b"
+km = 90
+
+[[project.crossings]]
+id = "planned-x"
+mode = "rail"
+name = "Planned crossing"
+country_a = "AA"
+country_b = "BB"
+lat = 0.01
+lon = {x_lon}
+wait_hours = [0.5, 0.5]
+fee_usd = [1.0, 1.0]
+"#,
+        a_lon = lon(0.0),
+        mid_lon = lon(120.0),
+        b_lon = lon(210.0),
+        x_lon = lon(60.0),
+        crossing = link_crossing
+            .map(|c| format!("crossing = \"{c}\""))
+            .unwrap_or_default(),
+    );
+    caravan_net::projects::parse_library("projects.toml", &text)
+        .unwrap()
+        .remove(0)
+}
+
+#[test]
+fn a_planned_line_is_used_only_when_its_scenario_switches_it_on() {
+    let mut net = toy();
+    net.add_project(planned_line(Some("planned-x"), 0.01))
+        .unwrap();
+    net.validate().unwrap();
+    let r = Router::new(net);
+    let base = r
+        .route(&req("Alpha", "Beta", &[Layer::Rail], Criterion::Fastest))
+        .unwrap();
+    assert_eq!(base.routes[0].border_crossings[0].id, "railx");
+    assert!(base.routes[0].projects.is_empty());
+    let mut on = req("Alpha", "Beta", &[Layer::Rail], Criterion::Fastest);
+    on.scenario.projects = vec!["toy-line".into()];
+    let with = r.route(&on).unwrap();
+    let route = &with.routes[0];
+    assert_eq!(route.projects, vec!["toy-line".to_string()]);
+    assert_eq!(route.border_crossings[0].id, "planned-x");
+    // The gauges of AA and BB differ: the planned crossing changes gauge too.
+    assert!(route.border_crossings[0].gauge_change);
+    // 220 km at 50 km/h + 0.5 h wait + 5 h gauge change (+ loading and unloading 2 h each),
+    // against 220 km + 3 h + 5 h on the existing line.
+    assert!(close(
+        base.routes[0].summary.hours - route.summary.hours,
+        2.5
+    ));
+    // An unknown project is refused with the ones there are.
+    on.scenario.projects = vec!["toy-lime".into()];
+    let e = r.route(&on).unwrap_err().to_string();
+    assert!(
+        e.contains("unknown project `toy-lime`") && e.contains("toy-line"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_malformed_project_is_refused_with_what_is_wrong() {
+    let mut net = toy();
+    let e = net
+        .add_project(planned_line(None, 0.01))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("crosses AA-BB without a crossing"), "{e}");
+    let e = net
+        .add_project(planned_line(Some("north"), 0.01))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no rail crossing `north`"), "{e}");
+    // A join point far from the rail network.
+    let e = net
+        .add_project(planned_line(Some("planned-x"), 1.0))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("has no rail node within"), "{e}");
+    // Nothing of a refused project stays behind.
+    assert!(net.projects.is_empty());
+    assert_eq!(net.nodes.len(), toy().nodes.len());
+    assert_eq!(net.bcps.len(), toy().bcps.len());
+    // A TOML error names its line.
+    let e = caravan_net::projects::parse_library(
+        "projects.toml",
+        "[[project]]\nid = \"x\"\nname = 3\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.starts_with("projects.toml:3:"), "{e}");
 }

@@ -152,11 +152,14 @@ fn places(net: &caravan_net::Network, arg: Option<&str>) -> Result<Vec<Location>
                 .ok()
                 .filter(|n| (1..=MAX_PLACES).contains(n))
                 .ok_or_else(|| {
-                    ApiError::bad_request(format!("`{item}`: give top:N with N from 1 to {MAX_PLACES}"))
+                    ApiError::bad_request(format!(
+                        "`{item}`: give top:N with N from 1 to {MAX_PLACES}"
+                    ))
                 })?;
             out.extend(largest_places(net, n).into_iter().map(Location::Place));
         } else if !item.is_empty() {
-            check_text("place", item, crate::edge::MAX_QUERY_CHARS).map_err(ApiError::bad_request)?;
+            check_text("place", item, crate::edge::MAX_QUERY_CHARS)
+                .map_err(ApiError::bad_request)?;
             out.push(Location::parse(item));
         }
     }
@@ -190,8 +193,10 @@ fn options(q: &AnalysisQuery) -> Result<MatrixOptions, ApiError> {
     if let Some(v) = q.cargo_value_usd {
         o.cargo_value_usd = v;
     }
-    crate::edge::check_route_request(&o.route(Location::Place("x".into()), Location::Place("y".into())))
-        .map_err(ApiError::bad_request)?;
+    crate::edge::check_route_request(
+        &o.route(Location::Place("x".into()), Location::Place("y".into())),
+    )
+    .map_err(ApiError::bad_request)?;
     Ok(o)
 }
 

@@ -198,7 +198,15 @@ pub fn compare_table(c: &Comparison) -> String {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
     t.set_header([
-        "from", "to", "pairs", "improved", "worse", "new corridor", "mean dh", "mean dUSD gen", "mean d%",
+        "from",
+        "to",
+        "pairs",
+        "improved",
+        "worse",
+        "new corridor",
+        "mean dh",
+        "mean dUSD gen",
+        "mean d%",
     ]);
     let changed: Vec<_> = c
         .country_pairs
@@ -228,13 +236,22 @@ pub fn compare_table(c: &Comparison) -> String {
             c.country_pairs.len()
         );
     }
-    for (title, list) in [("Places that gain most", &c.winners), ("Places that lose most", &c.losers)] {
+    for (title, list) in [
+        ("Places that gain most", &c.winners),
+        ("Places that lose most", &c.losers),
+    ] {
         if list.is_empty() {
             continue;
         }
         let mut t = comfy_table::Table::new();
         t.load_preset(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
-        t.set_header(["place", "country", "pairs", "mean dh", "mean d% generalized"]);
+        t.set_header([
+            "place",
+            "country",
+            "pairs",
+            "mean dh",
+            "mean d% generalized",
+        ]);
         for p in list.iter().take(10) {
             t.add_row([
                 p.name.clone(),
@@ -246,7 +263,12 @@ pub fn compare_table(c: &Comparison) -> String {
         }
         let _ = writeln!(o, "\n{title} (as origins):\n{t}");
     }
-    let mut w: Vec<&String> = c.base.warnings.iter().chain(&c.with_scenario.warnings).collect();
+    let mut w: Vec<&String> = c
+        .base
+        .warnings
+        .iter()
+        .chain(&c.with_scenario.warnings)
+        .collect();
     w.sort();
     w.dedup();
     for x in w {
@@ -294,7 +316,12 @@ pub fn compare_csv(c: &Comparison) -> String {
     let _ = w.write_record(&header);
     for p in &c.pairs {
         let (s, t) = (&c.base.sources[p.source], &c.base.targets[p.target]);
-        let mut row = vec![s.name.clone(), s.country.clone(), t.name.clone(), t.country.clone()];
+        let mut row = vec![
+            s.name.clone(),
+            s.country.clone(),
+            t.name.clone(),
+            t.country.clone(),
+        ];
         row.extend(pair_values(p).iter().map(|v| opt(*v)));
         row.push(p.reach_change.to_string());
         row.push(p.corridor_changed.to_string());
@@ -465,7 +492,15 @@ fn access_table(r: &AccessReport, top: usize) -> String {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
     t.set_header([
-        "place", "cc", "nearest port (base)", "h", "h scen", "nearest open crossing (base)", "h", "h scen", "MA d%",
+        "place",
+        "cc",
+        "nearest port (base)",
+        "h",
+        "h scen",
+        "nearest open crossing (base)",
+        "h",
+        "h scen",
+        "MA d%",
     ]);
     let f = |x: Option<f64>| x.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into());
     for p in v.iter().take(top) {
@@ -493,10 +528,25 @@ fn access_table(r: &AccessReport, top: usize) -> String {
 fn access_csv(r: &AccessReport) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
-        "place_id", "name", "country", "lat", "lon", "population",
-        "base_port", "base_port_hours", "base_port_cost_usd", "scenario_port", "scenario_port_hours", "scenario_port_cost_usd",
-        "base_border", "base_border_hours", "scenario_border", "scenario_border_hours",
-        "base_market_access", "scenario_market_access", "delta_market_access_pct",
+        "place_id",
+        "name",
+        "country",
+        "lat",
+        "lon",
+        "population",
+        "base_port",
+        "base_port_hours",
+        "base_port_cost_usd",
+        "scenario_port",
+        "scenario_port_hours",
+        "scenario_port_cost_usd",
+        "base_border",
+        "base_border_hours",
+        "scenario_border",
+        "scenario_border_hours",
+        "base_market_access",
+        "scenario_market_access",
+        "delta_market_access_pct",
     ]);
     for p in &r.places {
         let _ = w.write_record([

@@ -48,7 +48,9 @@ pub fn open_router(dir: &Path, engine: Engine) -> anyhow::Result<Opened> {
                     "compiled network loaded"
                 );
                 return Ok(Opened {
-                    router: Arc::new(crate::scenario::with_policies(dir, router)?.with_engine(engine)),
+                    router: Arc::new(
+                        crate::scenario::with_policies(dir, router)?.with_engine(engine),
+                    ),
                     inputs_checksum,
                     not_used: None,
                 });

@@ -109,8 +109,10 @@ pub fn run(dir: &Path, cmd: ScenarioCommand) -> Result<(), Failure> {
             if format == Format::Json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "scenarios": lib.entries() }))
-                        .map_err(|e| fail(e.into()))?
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "scenarios": lib.entries() })
+                    )
+                    .map_err(|e| fail(e.into()))?
                 );
                 return Ok(());
             }
@@ -163,8 +165,8 @@ pub fn run(dir: &Path, cmd: ScenarioCommand) -> Result<(), Failure> {
                 }
                 if e.kind == "project" {
                     let text = read_text(dir, files::PROJECTS).map_err(fail)?;
-                    let list =
-                        projects::parse_library(files::PROJECTS, &text).map_err(|e| fail(e.into()))?;
+                    let list = projects::parse_library(files::PROJECTS, &text)
+                        .map_err(|e| fail(e.into()))?;
                     if let Some(p) = list.iter().find(|p| p.id == e.id) {
                         println!("\nlinks:");
                         for l in &p.links {

@@ -945,3 +945,79 @@ fn matrix_cells_match_routes_and_the_schema() {
         );
     }
 }
+
+#[test]
+fn the_library_comparisons_and_accessibility_over_http() {
+    let (_dir, db) = temp_db();
+    let s = Server::start_with(&db, &["--route-timeout-ms", "120000"]);
+    let (_, doc) = s.get("/openapi.json");
+    let (status, lib) = s.get("/v1/library");
+    assert_eq!(status, 200);
+    assert_matches_schema(&doc, "LibraryList", &lib);
+    assert!(lib["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == "trans-afghan-railway" && e["kind"] == "project"));
+    let (status, one) = s.get("/v1/library/trans-afghan-railway");
+    assert_eq!(status, 200);
+    let lines = one["geometry"]["features"].as_array().unwrap();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[0]["geometry"]["type"], "LineString");
+    let (status, e) = s.get("/v1/library/trans-afghan-railwya");
+    assert_eq!(status, 404, "{e}");
+
+    // A library id is a scenario wherever one is taken.
+    let (status, r) =
+        s.get("/v1/route?from=Termez&to=Peshawar&modes=rail&scenario=trans-afghan-railway");
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["routes"][0]["projects"][0], "trans-afghan-railway");
+    assert!(crossing_ids(&r["routes"][0]).contains(&"kharlachi".to_string()));
+    let (status, r) = s.get("/v1/route?from=Termez&to=Peshawar&modes=rail");
+    assert_eq!(status, 200);
+    assert!(!crossing_ids(&r["routes"][0]).contains(&"kharlachi".to_string()));
+
+    let (status, c) = s.get("/v1/compare?scenario=trans-afghan-railway&from=top:30");
+    assert_eq!(status, 200, "{c}");
+    assert_matches_schema(&doc, "CompareOut", &c);
+    assert_eq!(c["sources"].as_array().unwrap().len(), 30);
+    assert!(c["improved_pairs"].as_u64().unwrap() > 0);
+    assert_eq!(c["worsened_pairs"], 0);
+
+    let (status, a) =
+        s.get("/v1/access?scenario=trans-afghan-railway&from=Kabul,Peshawar&markets=50");
+    assert_eq!(status, 200, "{a}");
+    assert_matches_schema(&doc, "AccessReport", &a);
+    assert!(a["places"][0]["delta_market_access_pct"].as_f64().unwrap() > 0.0);
+
+    for (path, status_want, needle) in [
+        ("/v1/compare?scenario=nope", 404, "no scenario `nope`"),
+        (
+            "/v1/compare?scenario=trans-afghan-railway&from=top:999",
+            400,
+            "top:N",
+        ),
+        (
+            "/v1/access?scenario=trans-afghan-railway&markets=0",
+            400,
+            "markets",
+        ),
+        (
+            "/v1/access?scenario=trans-afghan-railway&modes=boat",
+            400,
+            "unknown mode",
+        ),
+        (
+            "/v1/compare?scenario=trans-afghan-railway&from=Kabbul",
+            400,
+            "did you mean",
+        ),
+    ] {
+        let (status, e) = s.get(path);
+        assert_eq!(status, status_want, "{path}: {e}");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(needle),
+            "{path}: {e}"
+        );
+    }
+}
