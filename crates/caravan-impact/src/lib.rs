@@ -183,11 +183,10 @@ pub struct ImpactReport {
 
 /// Whether a scenario can only make routes dearer: it closes crossings or slows them
 /// (`wait_factor` >= 1) and sets no absolute wait or fee (which may be lower than the data).
+/// Whether the scenario only closes or slows crossings that `touches` can see (mode-wide
+/// changes and closed country pairs reach routes it cannot tell apart).
 fn only_raises(s: &Scenario) -> bool {
-    s.open_bcps.is_empty()
-        && s.bcp_changes.iter().all(|c| {
-            c.wait_hours.is_none() && c.fee_usd.is_none() && c.wait_factor.is_none_or(|f| f >= 1.0)
-        })
+    s.only_restricts() && s.mode_changes.is_empty() && s.close_country_pairs.is_empty()
 }
 
 /// Whether a route's crossing (`id:mode`) is one the scenario touches (`id` or `id:mode`).
@@ -239,7 +238,9 @@ fn route_centres(
         let dests: Vec<usize> = (0..m)
             .filter(|&b| owner[b] != owner[a])
             .filter(|&b| match &base[a * m + b] {
-                None => !scenario.open_bcps.is_empty(),
+                // Only a scenario that opens or adds something can reach a pair the base
+                // cannot.
+                None => !scenario.only_restricts(),
                 Some(p) => !raises || p.bcps.iter().any(|x| touches(scenario, x)),
             })
             .collect();
@@ -525,13 +526,25 @@ pub fn run_cancellable(
         .network()
         .bcps
         .iter()
-        .filter(|b| {
+        .enumerate()
+        .filter(|(i, b)| {
+            let net = router.network();
             spec.scenario
                 .open_bcps
                 .iter()
                 .any(|k| k.split(':').next().unwrap_or(k).eq_ignore_ascii_case(&b.id))
                 || touches(&spec.scenario, &format!("{}:{}", b.id, b.mode))
+                || spec.scenario.projects.iter().any(|p| {
+                    net.project_index(p)
+                        .is_some_and(|pi| net.projects[pi].bcps.contains(&(*i as u32)))
+                })
+                || spec.scenario.close_country_pairs.iter().any(|pair| {
+                    let (a, c) = (b.country_a.to_string(), b.country_b.to_string());
+                    let p = pair.to_ascii_uppercase();
+                    p.contains(&a) && p.contains(&c)
+                })
         })
+        .map(|(_, b)| b)
         .flat_map(|b| [b.country_a.to_string(), b.country_b.to_string()])
         .collect();
     let scenario_not_in_ge: Vec<String> = touched

@@ -257,6 +257,17 @@ impl Network {
         }
     }
 
+    /// The crossings that exist (planned crossings are appended after them).
+    pub fn existing_bcps(&self) -> &[Bcp] {
+        let first = self
+            .projects
+            .iter()
+            .flat_map(|s| s.bcps.iter().copied())
+            .min()
+            .map_or(self.bcps.len(), |i| i as usize);
+        &self.bcps[..first]
+    }
+
     /// The project a node or link belongs to, if it is planned.
     pub fn project_of_node(&self, node: u32) -> Option<usize> {
         self.projects

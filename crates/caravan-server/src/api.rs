@@ -430,7 +430,7 @@ pub async fn bcps_list(
     let bcps = s
         .router
         .network()
-        .bcps
+        .existing_bcps()
         .iter()
         .filter(|b| q.all || b.listed)
         .filter(|b| country.is_none_or(|c| b.country_a == c || b.country_b == c))

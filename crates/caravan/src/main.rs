@@ -579,7 +579,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         })
                         .transpose()?;
                     let rows: Vec<_> = net
-                        .bcps
+                        .existing_bcps()
                         .iter()
                         .filter(|b| all || b.listed)
                         .filter(|b| country.is_none_or(|c| b.country_a == c || b.country_b == c))

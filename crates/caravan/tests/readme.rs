@@ -231,3 +231,113 @@ fn readme_example_outputs_match_the_program() {
         &readme[body_start..end]
     );
 }
+
+const CORRIDOR_BEGIN: &str = "<!-- BEGIN generated corridor example";
+const CORRIDOR_END: &str = "<!-- END generated corridor example -->";
+const CORRIDOR_MAP: &str = "/../../docs/trans-afghan-corridor.geojson";
+
+fn caravan_json(args: &[&str]) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_caravan"))
+        .args(args)
+        .env(
+            "CARAVAN_DATA",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"),
+        )
+        .output()
+        .expect("run caravan");
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+    )
+}
+
+/// The SCO's named corridor: Tashkent and Termez to five ports, base vs the Trans-Afghan
+/// railway (and with Torkham and Chaman reopened too), as a table; the routes as a map.
+#[test]
+fn readme_corridor_example_matches_the_program() {
+    let origins = ["Tashkent", "Termez"];
+    let ports = ["Karachi", "Gwadar", "Chabahar", "Bandar Abbas", "Mundra"];
+    let scenarios: [(&str, Option<&str>); 3] = [
+        ("base", None),
+        ("Trans-Afghan", Some("trans-afghan-railway")),
+        ("+ Torkham, Chaman", Some("trans-afghan-with-reopening")),
+    ];
+    let mut table = String::from(
+        "| from | to | scenario | days | USD | modes | crossings |\n|---|---|---|---:|---:|---|---|\n",
+    );
+    let mut features: Vec<Value> = Vec::new();
+    for o in origins {
+        for p in ports {
+            for (label, sc) in scenarios {
+                let mut args = vec!["route", "--from", o, "--to", p, "--format", "json"];
+                if let Some(id) = sc {
+                    args.extend(["--scenario", id]);
+                }
+                let (code, v) = caravan_json(&args);
+                if code != 0 {
+                    table.push_str(&format!(
+                        "| {o} | {p} | {label} | - | - | - | no route: {} |\n",
+                        v["error"]["message"].as_str().unwrap_or("?")
+                    ));
+                    continue;
+                }
+                let r = &v["routes"][0];
+                let s = &r["summary"];
+                table.push_str(&format!(
+                    "| {o} | {p} | {label} | {:.1} | {} | {} | {} |\n",
+                    s["days"].as_f64().unwrap_or(f64::NAN),
+                    thousands(s["cost_usd"].as_f64().unwrap_or(f64::NAN)),
+                    names(s, "modes").join(" + "),
+                    names(r, "border_crossings").join(" > "),
+                ));
+                if o == "Termez" && label != "+ Torkham, Chaman" {
+                    let coords: Vec<Value> = r["legs"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|l| l["geometry"].as_array().cloned().unwrap_or_default())
+                        .collect();
+                    features.push(serde_json::json!({
+                        "type": "Feature",
+                        "geometry": {"type": "LineString", "coordinates": coords},
+                        "properties": {"from": o, "to": p, "scenario": label,
+                                       "days": s["days"], "cost_usd": s["cost_usd"],
+                                       "stroke": if label == "base" { "#888888" } else { "#d7301f" }},
+                    }));
+                }
+            }
+        }
+    }
+    let map = serde_json::to_string(
+        &serde_json::json!({"type": "FeatureCollection", "features": features}),
+    )
+    .unwrap();
+    let readme_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+    let map_path = format!("{}{CORRIDOR_MAP}", env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(readme_path).unwrap();
+    let start = readme
+        .find(CORRIDOR_BEGIN)
+        .expect("README has the corridor-example marker");
+    let body_start = start + readme[start..].find('\n').unwrap() + 1;
+    let end = readme
+        .find(CORRIDOR_END)
+        .expect("README has the end marker");
+    if std::env::var_os("CARAVAN_UPDATE_README").is_some() {
+        let updated = format!("{}{}{}", &readme[..body_start], table, &readme[end..]);
+        std::fs::write(readme_path, updated).unwrap();
+        std::fs::write(&map_path, &map).unwrap();
+        return;
+    }
+    assert!(
+        readme[body_start..end] == table,
+        "the README's corridor example drifted from the program; run \
+         `CARAVAN_UPDATE_README=1 cargo test -p caravan --test readme` and review the diff.\n\
+         expected:\n{table}\nREADME has:\n{}",
+        &readme[body_start..end]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&map_path).unwrap_or_default(),
+        map,
+        "docs/trans-afghan-corridor.geojson drifted; regenerate as above"
+    );
+}
