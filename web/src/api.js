@@ -104,3 +104,8 @@ export const postCost = (body, route, signal) =>
     body,
     signal,
   });
+
+export const library = () => request('GET', '/v1/library');
+export const libraryScenario = (id) => request('GET', `/v1/library/${encodeURIComponent(id)}`);
+export const compare = (query) => request('GET', '/v1/compare', { query });
+export const access = (query) => request('GET', '/v1/access', { query });

@@ -9,7 +9,7 @@ function fileBase(cur) {
   return `caravan-${slug(cur.resp.origin?.name)}-${slug(cur.resp.destination?.name)}${cur.scenario ? '-scenario' : cur.index ? `-alt${cur.index}` : ''}`;
 }
 
-function download(name, type, text) {
+export function download(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

@@ -4,6 +4,33 @@
 // Static text in index.html is marked `data-i18n` (text) / `data-i18n-attr="placeholder,title"`.
 
 const RU = {
+  // analyst panel
+  'Scenario analysis': 'Анализ сценариев',
+  'library scenario': 'сценарий из библиотеки',
+  'planned corridors, comparisons, accessibility': 'планируемые коридоры, сравнения, доступность',
+  'Library scenario': 'Сценарий из библиотеки',
+  'Places compared': 'Сравниваемые пункты',
+  'the 50 largest cities': '50 крупнейших городов',
+  'the 100 largest cities': '100 крупнейших городов',
+  'the 200 largest cities': '200 крупнейших городов',
+  'Apply to the route': 'Применить к маршруту',
+  'Compare places': 'Сравнить пункты',
+  Accessibility: 'Доступность',
+  before: 'до',
+  after: 'после',
+  difference: 'разница',
+  gain: 'рост',
+  loss: 'снижение',
+  'no change': 'без изменений',
+  'largest circle': 'наибольший круг',
+  'market access': 'доступ к рынкам',
+  'Sources and notes': 'Источники и примечания',
+  expected: 'ожидается',
+  'Places that gain most': 'Больше всего выигрывают',
+  'No country pair changes.': 'Ни одна пара стран не меняется.',
+  'Comparing\u2026': 'Сравнение\u2026',
+  'Measuring accessibility\u2026': 'Расчёт доступности\u2026',
+  'Plan a route first; the scenario is applied when you compare.': 'Сначала постройте маршрут; сценарий применяется при сравнении.',
   // header, form
   'freight routes across Central & South Asia': 'грузовые маршруты по Центральной и Южной Азии',
   From: 'Откуда',

@@ -12,6 +12,7 @@ import {
 import { esc, fmtNum, fmtUsd } from './format.js';
 import { t, translatePage, lang } from './i18n.js';
 import { initCost, onRouteChanged, restoreWithoutRoute } from './cost.js';
+import { initAnalyst, libraryName } from './analyst.js';
 import { joinResponses } from './via.js';
 import { downloadGeoJson, downloadGpx, downloadCsv, share, preparePrint } from './export.js';
 
@@ -393,7 +394,10 @@ function nameOf(id) {
 }
 
 function describeScenario(sc) {
-  if (state.scenario && !sc) return `saved scenario ${state.scenario}`;
+  if (state.scenario && !sc) {
+    const lib = libraryName(state.scenario);
+    return lib ? `${t('library scenario')}: ${lib}` : `saved scenario ${state.scenario}`;
+  }
   if (!sc) return '';
   const parts = [];
   if (sc.close_bcps.length) parts.push(`${t('closed')}: ${sc.close_bcps.map(nameOf).join(', ')}`);
@@ -690,6 +694,20 @@ function boot() {
   }
   fillForm();
   initCost(state, hooks);
+  initAnalyst(hooks, {
+    mapReady: () => mapReady,
+    // A library scenario applied to the route on the map: the side-by-side comparison.
+    applyScenario: (id) => {
+      state.close = [];
+      state.open = [];
+      state.wait = {};
+      state.scenario = id;
+      writeUrlState(state);
+      renderScenarioPanel();
+      if (hooks.lastResponse) doCompare();
+      else announce(t('Plan a route first; the scenario is applied when you compare.'));
+    },
+  });
   renderLegend({
     onLabels: (on) => mapView.setLabelsVisible(on),
     onAllBcps: (on) => mapView.setAllBcpsVisible(on),

@@ -587,6 +587,58 @@ async function main() {
     await axeCheck(page, 'desktop, Russian');
     log('Russian interface from ?lang=ru');
 
+    // 19. Analyst panel: a library scenario drawn on the map, applied to the route on the map,
+    //     compared over many places, and the accessibility layer (before / after / difference).
+    await page.goto(`${base}/?from=Termez&to=Peshawar&modes=rail`);
+    await waitRoute(page);
+    await page.getByTestId('analyst-toggle').click();
+    await page.waitForFunction(() => window.__caravan.library > 0);
+    await page.getByTestId('analyst-scenario').selectOption('trans-afghan-railway');
+    await page.waitForFunction(() => window.__caravan.plannedLines > 0);
+    const about = await page.getByTestId('analyst-about').innerText();
+    assert(/Trans-Afghan/.test(about) && /planned/.test(about), `scenario described: ${about.slice(0, 200)}`);
+    const planned = await page.evaluate(() => window.__caravan.plannedLines);
+    assert(planned === 7, `7 planned links drawn, got ${planned}`);
+    log('analyst panel: library loaded, the Trans-Afghan railway drawn on the map with its sources');
+    await page.getByTestId('analyst-route').click();
+    await page.waitForFunction(() => !window.__caravan.comparing && (window.__caravan.scenarioResponse || window.__caravan.scenarioError));
+    const used = await page.evaluate(() => window.__caravan.scenarioResponse && window.__caravan.scenarioResponse.routes[0].projects);
+    assert(Array.isArray(used) && used.includes('trans-afghan-railway'), `the scenario route uses the project: ${JSON.stringify(used)}`);
+    assert(new URL(page.url()).searchParams.get('scenario') === 'trans-afghan-railway', 'library id kept in the URL');
+    log('library scenario applied to the route: the scenario route runs on the planned line');
+    await page.getByTestId('analyst-places').selectOption('top:50');
+    await page.getByTestId('analyst-compare').click();
+    await page.waitForFunction(() => window.__caravan.compareResult);
+    const cmpPlaces = await page.evaluate(() => ({
+      improved: window.__caravan.compareResult.improved_pairs,
+      worse: window.__caravan.compareResult.worsened_pairs,
+      rows: document.querySelectorAll('[data-testid=analyst-country-pairs] tbody tr').length,
+      summary: document.querySelector('[data-testid=analyst-compare-summary]').textContent,
+    }));
+    assert(cmpPlaces.improved > 0 && cmpPlaces.worse === 0 && cmpPlaces.rows > 0, `comparison: ${JSON.stringify(cmpPlaces)}`);
+    await page.getByTestId('analyst-compare-out').scrollIntoViewIfNeeded();
+    await shot(page, 'analyst.png');
+    log(`comparison of the 50 largest cities: ${cmpPlaces.improved} pairs improved, ${cmpPlaces.rows} country pairs listed`);
+    await page.getByTestId('analyst-access').click();
+    await page.waitForFunction(() => window.__caravan.accessResult && window.__caravan.accessDrawn > 0);
+    await page.getByTestId('access-legend').waitFor({ state: 'visible' });
+    const acc = await page.evaluate(() => ({
+      rows: document.querySelectorAll('[data-testid=analyst-access-table] tbody tr').length,
+      drawn: window.__caravan.accessDrawn,
+      first: document.querySelector('[data-testid=analyst-access-table] tbody tr td').textContent,
+      scale: document.querySelector('[data-testid=access-scale]').textContent,
+    }));
+    assert(acc.rows === 10 && acc.drawn === 50 && /Kabul/.test(acc.first) && /gain/.test(acc.scale), `accessibility: ${JSON.stringify(acc)}`);
+    await page.waitForTimeout(600);
+    await shot(page, 'access.png');
+    await page.getByTestId('access-before').check();
+    await page.waitForFunction(() => window.__caravan.accessView === 'before' && /market access/.test(document.querySelector('[data-testid=access-scale]').textContent));
+    await page.getByTestId('analyst-access-csv').click();
+    const exported = await page.evaluate(() => window.__caravan.lastExport);
+    assert(exported.name === 'accessibility.csv' && exported.text.split('\n').length === 52, `accessibility CSV: ${exported.name}, ${exported.text.split('\n').length} lines`);
+    await axeCheck(page, 'analyst panel');
+    log('accessibility: graduated circles with a legend (difference, before), the places that gain most (Kabul first), CSV export');
+
     checkProblems();
     log('no page errors, no non-loopback requests');
     console.log('[e2e] PASS');

@@ -179,16 +179,13 @@ pub fn accessibility(
         let src = &side.markets.sources[i];
         let mut ma = 0.0;
         let mut any = false;
-        for j in 0..n {
-            let t = &side.markets.targets[j];
+        let row = &side.markets.cells[i * n..(i + 1) * n];
+        for ((t, cell), p) in side.markets.targets.iter().zip(row).zip(&pop) {
             if t.place_id.is_some() && t.place_id == src.place_id {
                 continue;
             }
-            if let Some(g) = side.markets.cells[i * n + j]
-                .generalized_usd
-                .filter(|g| *g > 0.0)
-            {
-                ma += pop[j] * g.powf(e);
+            if let Some(g) = cell.generalized_usd.filter(|g| *g > 0.0) {
+                ma += p * g.powf(e);
                 any = true;
             }
         }

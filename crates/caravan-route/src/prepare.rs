@@ -11,6 +11,9 @@ use crate::{
     Router, Scenario, Suggestion, MAX_ALTERNATIVES, MAX_PORT_ACCESS_KM, MAX_SNAP_KM,
 };
 
+/// A node near a point, with its distance in km.
+type Near = (u32, f64);
+
 /// How far from a border crossing named as an endpoint the other country's network may be
 /// joined: the crossing's own nodes, not a drive across the border to another road.
 const POST_KM: f64 = 5.0;
@@ -606,7 +609,7 @@ impl Router {
             // and are chosen apart from the existing ones: a project adds ways to leave a
             // place, it never takes the existing ones away.
             near.retain(|(n, _)| constraints.node_on(&self.net, *n));
-            let (planned, existing): (Vec<(u32, f64)>, Vec<(u32, f64)>) = near
+            let (planned, existing): (Vec<Near>, Vec<Near>) = near
                 .into_iter()
                 .partition(|(n, _)| *n >= constraints.first_planned_node);
             let choose = |near: Vec<(u32, f64)>| -> Vec<(u32, f64)> {

@@ -418,7 +418,7 @@ fn compare_parquet(c: &Comparison, path: &Path) -> anyhow::Result<()> {
 /// The elasticity to use and where it comes from.
 pub fn elasticity(given: Option<f64>) -> Result<(f64, String), Failure> {
     match given {
-        Some(e) if e.is_finite() && e < 0.0 && e >= -10.0 => Ok((e, "given".into())),
+        Some(e) if (-10.0..0.0).contains(&e) => Ok((e, "given".into())),
         Some(e) => Err(bad_input(format!(
             "--elasticity must be negative (and at least -10), got {e}"
         ))),
