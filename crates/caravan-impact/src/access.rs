@@ -147,18 +147,7 @@ pub fn accessibility(
             markets: m(markets.iter().map(|q| Location::Place(q.clone())).collect())?,
         })
     };
-    let mut with = options.scenario.clone();
-    with.projects.extend(scenario.projects.iter().cloned());
-    with.infrastructure
-        .extend(scenario.infrastructure.iter().cloned());
-    with.close_bcps.extend(scenario.close_bcps.iter().cloned());
-    with.open_bcps.extend(scenario.open_bcps.iter().cloned());
-    with.bcp_changes
-        .extend(scenario.bcp_changes.iter().cloned());
-    with.mode_changes
-        .extend(scenario.mode_changes.iter().cloned());
-    with.close_country_pairs
-        .extend(scenario.close_country_pairs.iter().cloned());
+    let with = crate::compare::stack(&options.scenario, scenario);
     let base = run(&options.scenario)?;
     let scen = run(&with)?;
     let e = elasticity.0;

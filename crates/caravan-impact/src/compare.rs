@@ -171,7 +171,7 @@ pub fn compare(
 }
 
 /// The options' scenario with another on top.
-fn stack(under: &Scenario, over: &Scenario) -> Scenario {
+pub fn stack(under: &Scenario, over: &Scenario) -> Scenario {
     let mut s = under.clone();
     s.close_bcps.extend(over.close_bcps.iter().cloned());
     s.open_bcps.extend(over.open_bcps.iter().cloned());
@@ -181,6 +181,7 @@ fn stack(under: &Scenario, over: &Scenario) -> Scenario {
     s.mode_changes.extend(over.mode_changes.iter().cloned());
     s.close_country_pairs
         .extend(over.close_country_pairs.iter().cloned());
+    s.remove_links.extend(over.remove_links.iter().cloned());
     s.name = over.name.clone().or(s.name);
     s
 }

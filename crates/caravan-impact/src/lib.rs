@@ -186,7 +186,10 @@ pub struct ImpactReport {
 /// Whether the scenario only closes or slows crossings that `touches` can see (mode-wide
 /// changes and closed country pairs reach routes it cannot tell apart).
 fn only_raises(s: &Scenario) -> bool {
-    s.only_restricts() && s.mode_changes.is_empty() && s.close_country_pairs.is_empty()
+    s.only_restricts()
+        && s.mode_changes.is_empty()
+        && s.close_country_pairs.is_empty()
+        && s.remove_links.is_empty()
 }
 
 /// Whether a route's crossing (`id:mode`) is one the scenario touches (`id` or `id:mode`).

@@ -9,7 +9,7 @@ use caravan_impact::access::accessibility;
 use caravan_impact::compare::{compare, largest_places};
 use caravan_net::{Layer, Network};
 use caravan_route::{
-    BcpChange, Location, MatrixOptions, ModeChange, RouteRequest, Router, Scenario,
+    BcpChange, Location, MatrixOptions, ModeChange, RemoveLinks, RouteRequest, Router, Scenario,
 };
 
 fn data() -> PathBuf {
@@ -134,6 +134,52 @@ fn a_country_pair_closure_closes_planned_crossings_too() {
     // (The project's Pakistani branch to Kohat may still serve a route that comes round by
     // Iran; Afghanistan is left out.)
     assert!(!r.routes[0].summary.countries.contains(&"AF".to_string()));
+}
+
+/// Taking out the rail links at the Friendship Bridge leaves Termez - Mazar-i-Sharif by rail
+/// to go round (or not at all), and a removal that catches nothing is refused.
+#[test]
+fn removed_links_are_not_used_and_a_removal_must_catch_something() {
+    let base = rail("Termez", "Mazar-e Sharif", Scenario::default()).unwrap();
+    assert!(base.routes[0]
+        .border_crossings
+        .iter()
+        .any(|b| b.id == "hairatan-termez"));
+    let bridge = Scenario {
+        remove_links: vec![RemoveLinks {
+            mode: "rail".into(),
+            lat: 37.2344,
+            lon: 67.4222,
+            radius_km: Some(3.0),
+            name: Some("Friendship Bridge".into()),
+        }],
+        ..Scenario::default()
+    };
+    match rail("Termez", "Mazar-e Sharif", bridge) {
+        Ok(r) => {
+            assert!(r.routes[0]
+                .border_crossings
+                .iter()
+                .all(|b| b.id != "hairatan-termez"));
+            assert!(r.routes[0].summary.objective > base.routes[0].summary.objective);
+        }
+        Err(e) => assert!(!e.is_bad_input(), "{e}"),
+    }
+    let nowhere = Scenario {
+        remove_links: vec![RemoveLinks {
+            mode: "rail".into(),
+            lat: 10.0,
+            lon: -30.0,
+            radius_km: Some(5.0),
+            name: None,
+        }],
+        ..Scenario::default()
+    };
+    let e = router()
+        .validate_scenario(&nowhere)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no rail link ends within 5 km"), "{e}");
 }
 
 #[test]
@@ -293,6 +339,12 @@ mod properties {
                 close_country_pairs: vec![pair.to_string()],
                 bcp_changes: vec![BcpChange { bcp: bcps[picks[0] % bcps.len()].clone(), wait_factor: Some(factor), ..BcpChange::default() }],
                 mode_changes: vec![ModeChange { mode: "road".into(), cost_factor: Some(factor), ..ModeChange::default() }],
+                // The rail bridge at Termez, or the Salang tunnel's road.
+                remove_links: vec![if picks[0] % 2 == 0 {
+                    RemoveLinks { mode: "rail".into(), lat: 37.2344, lon: 67.4222, radius_km: Some(3.0), name: None }
+                } else {
+                    RemoveLinks { mode: "road".into(), lat: 35.36, lon: 68.96, radius_km: Some(5.0), name: None }
+                }],
                 ..Scenario::default()
             };
             prop_assert!(s.only_restricts());

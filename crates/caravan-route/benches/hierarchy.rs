@@ -1,6 +1,6 @@
 //! The contraction hierarchy on the shipped network: a point-to-point query on a cached
-//! metric, a full customization, a re-customization after closing one crossing, and a
-//! 100 x 100 matrix. Side-by-side figures against peers: benches/peer_compare.py.
+//! metric, a full customization, a re-customization with a planned project switched on, and
+//! 100 x 100 matrices on the base and on the project's metric. Side-by-side figures against peers: benches/peer_compare.py.
 //!
 //! cargo bench -p caravan-route --bench hierarchy
 
@@ -65,6 +65,28 @@ fn bench(c: &mut Criterion) {
     };
     g.bench_function("matrix_100x100", |b| {
         b.iter(|| router.matrix(&m).expect("matrix"))
+    });
+    // A planned project switched on: its dormant arcs get weights, re-customized from a
+    // cached metric (each iteration also nudges one crossing's wait, so the metric is new).
+    let mut factor = 1.0;
+    g.bench_function("recustomize_project_scenario", |b| {
+        b.iter(|| {
+            factor += 1e-3;
+            let mut r = req.clone();
+            r.scenario.projects = vec!["trans-afghan-railway".into()];
+            r.scenario.bcp_changes = vec![caravan_route::BcpChange {
+                bcp: "khorgos".into(),
+                wait_factor: Some(factor),
+                ..Default::default()
+            }];
+            router.customize_for(&r).expect("customize")
+        })
+    });
+    let mut with_project = m.clone();
+    with_project.options.scenario.projects = vec!["trans-afghan-railway".into()];
+    router.matrix(&with_project).expect("matrix");
+    g.bench_function("matrix_100x100_project_scenario", |b| {
+        b.iter(|| router.matrix(&with_project).expect("matrix"))
     });
     g.finish();
 }

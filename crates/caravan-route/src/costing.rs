@@ -47,25 +47,34 @@ pub(crate) struct Constraints {
     pub avoid_countries: Vec<Country>,
     /// Planned projects switched on, by index into `Network::projects`.
     pub project_on: Vec<bool>,
-    /// The first node and link of the planned projects, and whether each planned link may be
-    /// used (`[link - first_planned_link]`): checking `link >= first_planned_link` first keeps
-    /// the hot loop's cost for the existing network to one comparison.
+    /// The first node of the planned projects.
     pub first_planned_node: u32,
-    pub first_planned_link: u32,
-    pub planned_link_on: Vec<bool>,
+    /// Links from `first_gated_link` on may be off (planned links of projects not switched on,
+    /// links a scenario removes): `link_open[link - first_gated_link]`. Planned links come
+    /// last, so without removals the hot loop's cost for the existing network is one
+    /// comparison.
+    pub first_gated_link: u32,
+    pub link_open: Vec<bool>,
 }
 
 impl Constraints {
     /// The constraints' planned-element tables for the projects switched on.
-    pub fn set_projects(&mut self, net: &Network, on: Vec<bool>) {
+    /// `removed` are links a scenario takes out (existing or planned).
+    pub fn set_projects(&mut self, net: &Network, on: Vec<bool>, removed: &[u32]) {
         let (first_node, first_link) = net.base_counts();
         self.first_planned_node = first_node;
-        self.first_planned_link = first_link;
-        self.planned_link_on = vec![false; net.links.len() - first_link as usize];
+        let first = removed
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(first_link)
+            .min(first_link);
+        self.first_gated_link = first;
+        self.link_open = vec![true; net.links.len() - first as usize];
         for (i, span) in net.projects.iter().enumerate() {
             let enabled = on.get(i).copied().unwrap_or(false);
             for l in span.links[0]..span.links[1] {
-                self.planned_link_on[(l - first_link) as usize] = enabled;
+                self.link_open[(l - first) as usize] = enabled;
             }
             if !enabled {
                 for &b in &span.bcps {
@@ -76,15 +85,18 @@ impl Constraints {
                 }
             }
         }
+        for &l in removed {
+            self.link_open[(l - first) as usize] = false;
+        }
         self.project_on = on;
     }
 
     /// Whether a link may be used as far as planned projects go.
     #[inline]
     pub fn link_on(&self, link: u32) -> bool {
-        link < self.first_planned_link
+        link < self.first_gated_link
             || link == crate::graph::NO_LINK
-            || self.planned_link_on[(link - self.first_planned_link) as usize]
+            || self.link_open[(link - self.first_gated_link) as usize]
     }
 
     /// Whether a node exists in this request: an existing node, or one of a project on.

@@ -232,6 +232,7 @@ pub(crate) fn metric_key(pricing: &Pricing, c: &Constraints) -> u64 {
     c.bcp_blocked.hash(&mut h);
     c.terminal_blocked.hash(&mut h);
     c.avoid_countries.hash(&mut h);
-    c.planned_link_on.hash(&mut h);
+    c.first_gated_link.hash(&mut h);
+    c.link_open.hash(&mut h);
     h.finish()
 }

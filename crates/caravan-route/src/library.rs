@@ -6,7 +6,7 @@ use caravan_net::projects::toml_error;
 use caravan_net::{DataError, Network};
 use serde::{Deserialize, Serialize};
 
-use crate::request::{BcpChange, ModeChange, Scenario};
+use crate::request::{BcpChange, ModeChange, RemoveLinks, Scenario};
 
 /// One library scenario, with what it is and where its figures come from.
 #[derive(Clone, Debug, Serialize)]
@@ -51,6 +51,8 @@ struct PolicyEntry {
     mode_changes: Vec<ModeChange>,
     #[serde(default)]
     close_country_pairs: Vec<String>,
+    #[serde(default)]
+    remove_links: Vec<RemoveLinks>,
 }
 
 #[derive(Deserialize)]
@@ -115,6 +117,7 @@ impl Library {
                     infrastructure: Vec::new(),
                     mode_changes: e.mode_changes,
                     close_country_pairs: e.close_country_pairs,
+                    remove_links: e.remove_links,
                 },
                 id: e.id,
                 name: e.name,

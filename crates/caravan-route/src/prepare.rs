@@ -11,6 +11,9 @@ use crate::{
     Router, Scenario, Suggestion, MAX_ALTERNATIVES, MAX_PORT_ACCESS_KM, MAX_SNAP_KM,
 };
 
+/// The largest radius a scenario may remove links within.
+pub const MAX_REMOVE_RADIUS_KM: f64 = 50.0;
+
 /// A node near a point, with its distance in km.
 type Near = (u32, f64);
 
@@ -148,6 +151,7 @@ impl Router {
         for pair in &scenario.close_country_pairs {
             country_pair(pair)?;
         }
+        self.removed_links(scenario)?;
         for key in scenario.close_bcps.iter().chain(&scenario.open_bcps) {
             self.bcp_indices(key)?;
         }
@@ -337,10 +341,11 @@ impl Router {
             avoid_countries,
             project_on: Vec::new(),
             first_planned_node: 0,
-            first_planned_link: 0,
-            planned_link_on: Vec::new(),
+            first_gated_link: 0,
+            link_open: Vec::new(),
         };
-        constraints.set_projects(&self.net, self.scenario_projects(&req.scenario)?);
+        let removed = self.removed_links(&req.scenario)?;
+        constraints.set_projects(&self.net, self.scenario_projects(&req.scenario)?, &removed);
         constraints.close_orphaned_unlisted(&self.net);
         debug_assert_eq!(constraints.bcp_blocked.len(), n_bcp);
 
@@ -446,6 +451,56 @@ impl Router {
             }
         }
         Ok(on)
+    }
+
+    /// The links a scenario removes: every link of the mode with an end within the radius of
+    /// the point. A removal that catches no link is an error (a typo in a coordinate would
+    /// otherwise change nothing, silently).
+    pub(crate) fn removed_links(&self, scenario: &Scenario) -> Result<Vec<u32>, RouteError> {
+        let mut out = Vec::new();
+        for r in &scenario.remove_links {
+            let bad = |m: String| RouteError::InvalidRequest(format!("scenario remove_links: {m}"));
+            let class = LinkClass::parse(&r.mode).ok_or_else(|| {
+                bad(format!(
+                    "unknown mode `{}`: use road, rail, sea, caspian_ferry or inland_water",
+                    r.mode
+                ))
+            })?;
+            if !((-90.0..=90.0).contains(&r.lat) && (-180.0..=180.0).contains(&r.lon)) {
+                return Err(bad(format!("({}, {}) is not a coordinate", r.lat, r.lon)));
+            }
+            let radius = r.radius_km.unwrap_or(1.0);
+            if !(radius > 0.0 && radius <= MAX_REMOVE_RADIUS_KM) {
+                return Err(bad(format!(
+                    "radius_km must be in (0, {MAX_REMOVE_RADIUS_KM}], got {radius}"
+                )));
+            }
+            // Candidate nodes from the spatial index, then their links.
+            let near: Vec<u32> = self
+                .graph
+                .nearest(class.layer(), r.lat, r.lon, 4096, radius)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            let before = out.len();
+            for &n in &near {
+                for ai in self.graph.out_arcs(n) {
+                    let a = &self.graph.arcs[ai];
+                    if a.link != crate::graph::NO_LINK && a.class == class {
+                        out.push(a.link);
+                    }
+                }
+            }
+            if out.len() == before {
+                return Err(bad(format!(
+                    "no {} link ends within {radius} km of ({}, {})",
+                    r.mode, r.lat, r.lon
+                )));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 
     fn bcp_indices(&self, key: &str) -> Result<Vec<u32>, RouteError> {

@@ -122,6 +122,26 @@ pub struct Scenario {
     /// Country pairs whose every crossing is closed, as `AF-PK`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub close_country_pairs: Vec<String>,
+    /// Links taken out: a bridge, a tunnel, a washed-out section.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove_links: Vec<RemoveLinks>,
+}
+
+/// Every link of a mode with an end within `radius_km` of a point.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemoveLinks {
+    /// road, rail, sea, caspian_ferry or inland_water.
+    pub mode: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Default 1 km, at most 50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_km: Option<f64>,
+    /// What is taken out (for the reader).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A change to every link of a mode.
@@ -152,6 +172,7 @@ impl Scenario {
             && self.infrastructure.is_empty()
             && self.mode_changes.is_empty()
             && self.close_country_pairs.is_empty()
+            && self.remove_links.is_empty()
     }
 
     /// Whether the scenario only closes things and makes them slower or dearer: it can never

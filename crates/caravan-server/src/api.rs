@@ -224,6 +224,7 @@ fn stack(saved: Scenario, own: Scenario) -> Scenario {
     out.infrastructure.extend(own.infrastructure);
     out.mode_changes.extend(own.mode_changes);
     out.close_country_pairs.extend(own.close_country_pairs);
+    out.remove_links.extend(own.remove_links);
     out.name = own.name.or(out.name);
     out
 }

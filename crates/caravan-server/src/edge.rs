@@ -110,6 +110,7 @@ pub fn check_scenario(s: &Scenario) -> Result<(), String> {
     for (what, n) in [
         ("mode_changes", s.mode_changes.len()),
         ("infrastructure", s.infrastructure.len()),
+        ("remove_links", s.remove_links.len()),
     ] {
         if n > MAX_LIST_ITEMS {
             return Err(format!(

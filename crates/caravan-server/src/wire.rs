@@ -2,7 +2,7 @@
 //! Coordinates are named `lat`/`lon`; GeoJSON-like arrays are `[lon, lat]`.
 
 use caravan_net::{Basis, Bcp, BcpStatus, Layer, Place, PlaceKind};
-use caravan_route::{BcpChange, ModeChange, Scenario};
+use caravan_route::{BcpChange, ModeChange, RemoveLinks, Scenario};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -221,6 +221,9 @@ pub struct ScenarioIn {
     /// Country pairs whose every crossing is closed, as `AF-PK`.
     #[serde(default)]
     pub close_country_pairs: Vec<String>,
+    /// Links taken out near a point (a bridge, a tunnel).
+    #[serde(default)]
+    pub remove_links: Vec<RemoveLinks>,
     /// On update: the version the caller read; a mismatch answers 409.
     #[serde(default)]
     pub version: Option<i64>,
@@ -237,6 +240,7 @@ impl ScenarioIn {
             infrastructure: Vec::new(),
             mode_changes: self.mode_changes.clone(),
             close_country_pairs: self.close_country_pairs.clone(),
+            remove_links: self.remove_links.clone(),
         }
     }
 }
@@ -252,6 +256,7 @@ pub struct ScenarioOut {
     pub projects: Vec<String>,
     pub mode_changes: Vec<ModeChange>,
     pub close_country_pairs: Vec<String>,
+    pub remove_links: Vec<RemoveLinks>,
     pub version: i64,
     /// RFC 3339, UTC.
     pub created_at: String,
@@ -270,6 +275,7 @@ impl From<StoredScenario> for ScenarioOut {
             projects: s.scenario.projects,
             mode_changes: s.scenario.mode_changes,
             close_country_pairs: s.scenario.close_country_pairs,
+            remove_links: s.scenario.remove_links,
             version: s.version,
             created_at: s.created_at,
             updated_at: s.updated_at,
