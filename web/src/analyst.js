@@ -68,11 +68,7 @@ function entry(id) {
 async function showScenario(id, hooks) {
   const e = entry(id);
   const about = $('#analyst-about');
-  if (!e) {
-    about.textContent = '';
-    setData('planned', EMPTY);
-    return;
-  }
+  if (!e) return; // a scenario built here: described when it was saved
   const sources = (e.sources || []).map((s) => `<li>${esc(s)}</li>`).join('');
   about.innerHTML = `<p><strong>${esc(e.name)}</strong> <span class="bcp-meta">${esc(e.kind)} &middot; ${esc(e.status || '')}${e.opening_year ? ` &middot; ${t('expected')} ${esc(e.opening_year)}` : ''}</span></p>
     <p>${esc(e.summary || '')}</p>
@@ -203,11 +199,52 @@ export async function initAnalyst(testHooks, { applyScenario, mapReady: ready })
         library = (await api.library()).scenarios || [];
         const sel = $('#analyst-scenario');
         sel.innerHTML = library.map((e) => `<option value="${esc(e.id)}">${esc(e.name)}</option>`).join('');
+        $('#analyst-projects').innerHTML = library
+          .filter((e) => e.kind === 'project')
+          .map((e) => `<label class="check"><input type="checkbox" value="${esc(e.id)}" data-testid="analyst-project" /> ${esc(e.name.split(':')[0])}</label>`)
+          .join('');
         hooks.library = library.length;
         await showScenario(sel.value, hooks);
       } catch (err) {
         showMessage(err);
       }
+    }
+  });
+  $('#analyst-save').addEventListener('click', async () => {
+    const projects = [...document.querySelectorAll('#analyst-projects input:checked')].map((i) => i.value);
+    const pctFactor = (sel) => 1 + Number($(sel).value || 0) / 100;
+    const mode_changes = [];
+    if (pctFactor('#analyst-rail-tariff') !== 1) mode_changes.push({ mode: 'rail', cost_factor: pctFactor('#analyst-rail-tariff') });
+    if (pctFactor('#analyst-road-cost') !== 1) mode_changes.push({ mode: 'road', cost_factor: pctFactor('#analyst-road-cost') });
+    const list = (sel) => $(sel).value.split(',').map((x) => x.trim()).filter(Boolean);
+    const body = {
+      name: $('#analyst-name').value.trim() || t('My scenario'),
+      projects,
+      mode_changes,
+      open_bcps: list('#analyst-open'),
+      close_country_pairs: list('#analyst-close-pairs'),
+    };
+    try {
+      const saved = await api.saveScenario(body);
+      const sel = $('#analyst-scenario');
+      const opt = document.createElement('option');
+      opt.value = saved.id;
+      opt.textContent = `${t('saved')}: ${saved.name}`;
+      sel.appendChild(opt);
+      sel.value = saved.id;
+      hooks.builtScenario = saved.id;
+      // A saved scenario draws the lines of the projects it switches on.
+      const lines = [];
+      for (const id of projects) {
+        const d = await api.libraryScenario(id);
+        lines.push(...((d.geometry && d.geometry.features) || []));
+      }
+      await setData('planned', { type: 'FeatureCollection', features: lines });
+      hooks.plannedLines = lines.length;
+      $('#analyst-about').textContent = `${saved.name}: ${[...projects, ...mode_changes.map((m) => `${m.mode} x ${m.cost_factor}`), ...body.open_bcps, ...body.close_country_pairs].join(', ')}`;
+      announce(`${t('Scenario saved')}: ${saved.name}`);
+    } catch (err) {
+      showMessage(err);
     }
   });
   $('#analyst-scenario').addEventListener('change', (e) => {

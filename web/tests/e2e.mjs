@@ -636,6 +636,21 @@ async function main() {
     await page.getByTestId('analyst-access-csv').click();
     const exported = await page.evaluate(() => window.__caravan.lastExport);
     assert(exported.name === 'accessibility.csv' && exported.text.split('\n').length === 52, `accessibility CSV: ${exported.name}, ${exported.text.split('\n').length} lines`);
+    // A scenario built in the panel: two projects and a rail tariff cut, saved, then compared.
+    await page.locator('[data-testid=analyst-build] summary').click();
+    await page.locator('[data-testid=analyst-project][value=trans-afghan-railway]').check();
+    await page.locator('[data-testid=analyst-project][value=cku-railway]').check();
+    await page.getByTestId('analyst-rail-tariff').fill('-20');
+    await page.getByTestId('analyst-name').fill('Two railways, rail 20% cheaper');
+    await page.getByTestId('analyst-save').click();
+    await page.waitForFunction(() => window.__caravan.builtScenario && window.__caravan.plannedLines >= 11);
+    await page.evaluate(() => { window.__caravan.compareResult = null; });
+    await page.getByTestId('analyst-compare').click();
+    await page.waitForFunction(() => window.__caravan.compareResult);
+    const built = await page.evaluate(() => window.__caravan.compareResult);
+    assert(built.scenario.projects.length === 2 && built.scenario.mode_changes[0].cost_factor === 0.8 && built.improved_pairs > cmpPlaces.improved,
+      `built scenario compared: ${JSON.stringify({ projects: built.scenario.projects, improved: built.improved_pairs })}`);
+    log(`a scenario built in the panel (two projects, rail -20%): ${built.improved_pairs} pairs improved`);
     await axeCheck(page, 'analyst panel');
     log('accessibility: graduated circles with a legend (difference, before), the places that gain most (Kabul first), CSV export');
 
