@@ -7,7 +7,7 @@ import { getMap } from './map.js';
 import { $, announce, showMessage } from './ui.js';
 import { esc, fmtNum } from './format.js';
 import { t } from './i18n.js';
-import { download } from './export.js';
+import { csvCell, download } from './export.js';
 
 const PLANNED_COLOR = '#b91c1c';
 const GAIN = '#15803d';
@@ -90,8 +90,7 @@ function status(msg) {
 }
 
 function csv(rows) {
-  const q = (v) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  return rows.map((r) => r.map(q).join(',')).join('\n') + '\n';
+  return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
 function renderCompare(c) {

@@ -87,7 +87,7 @@ export function downloadGpx(cur) {
   download(`${fileBase(cur)}.gpx`, 'application/gpx+xml', routeGpx(cur));
 }
 
-const csvCell = (v) => {
+export const csvCell = (v) => {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };

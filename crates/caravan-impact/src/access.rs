@@ -79,8 +79,10 @@ pub fn accessibility(
         // To a port or a border, by land: sea legs would make every port city a hub.
         options.modes = vec![caravan_net::Layer::Road, caravan_net::Layer::Rail];
     }
+    // Existing ports and crossings only: a planned one is reached through its project's
+    // links, never a destination of its own.
     let ports: Vec<(String, String)> = net
-        .terminals
+        .existing_terminals()
         .iter()
         .filter(|t| t.kind == TerminalKind::Seaport)
         // The region's ports and Turkey's: the gateways its trade uses (a port across an
@@ -89,29 +91,15 @@ pub fn accessibility(
             let cc = t.country.to_string();
             crate::compare::REGION.contains(&cc.as_str()) || cc == "TR"
         })
-        .filter(|t| {
-            !net.projects.iter().any(|p| {
-                p.terminals
-                    .iter()
-                    .any(|&i| net.terminals[i as usize].id == t.id)
-            })
-        })
         .map(|t| (format!("{},{}", t.lat, t.lon), t.name.clone()))
         .collect();
     // Listed, open crossings as places (their ids are `BCP-<id>`).
     let mut crossings: Vec<(String, String)> = Vec::new();
     for b in net
-        .bcps
+        .existing_bcps()
         .iter()
         .filter(|b| b.listed && b.status == BcpStatus::Open)
     {
-        if net.projects.iter().any(|p| {
-            p.bcps
-                .iter()
-                .any(|&i| net.bcps[i as usize].id == b.id && net.bcps[i as usize].mode == b.mode)
-        }) {
-            continue;
-        }
         let id = format!("BCP-{}", b.id);
         if net.places.iter().any(|p| p.id == id) && !crossings.iter().any(|(q, _)| *q == id) {
             crossings.push((id, b.name.clone()));
@@ -147,7 +135,7 @@ pub fn accessibility(
             markets: m(markets.iter().map(|q| Location::Place(q.clone())).collect())?,
         })
     };
-    let with = crate::compare::stack(&options.scenario, scenario);
+    let with = options.scenario.clone().then(scenario.clone());
     let base = run(&options.scenario)?;
     let scen = run(&with)?;
     let e = elasticity.0;

@@ -29,23 +29,30 @@ pub fn largest_places(net: &Network, n: usize) -> Vec<String> {
     v.into_iter().take(n).map(|(_, id)| id.to_owned()).collect()
 }
 
-/// Place queries from a list: `top:N` expands to the N largest places of the region.
-pub fn expand_places(net: &Network, items: &[String]) -> Result<Vec<Location>, RouteError> {
+/// A list of places with each `top:N` entry expanded to the N largest places of the region
+/// (N from 1 to `max`).
+pub fn expand_top(
+    net: &Network,
+    list: Vec<Location>,
+    max: usize,
+) -> Result<Vec<Location>, RouteError> {
     let mut out = Vec::new();
-    for it in items {
-        let it = it.trim();
-        if let Some(n) = it.strip_prefix("top:") {
-            let n: usize = n
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| (1..=2000).contains(n))
-                .ok_or_else(|| {
-                    RouteError::InvalidRequest(format!("`{it}`: give top:N with N from 1 to 2000"))
-                })?;
-            out.extend(largest_places(net, n).into_iter().map(Location::Place));
-        } else if !it.is_empty() {
-            out.push(Location::parse(it));
+    for l in list {
+        match &l {
+            Location::Place(s) if s.trim().starts_with("top:") => {
+                let n = s.trim()["top:".len()..]
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| {
+                        RouteError::InvalidRequest(format!(
+                            "`{s}`: give top:N with N from 1 to {max}"
+                        ))
+                    })?;
+                out.extend(largest_places(net, n).into_iter().map(Location::Place));
+            }
+            _ => out.push(l),
         }
     }
     if out.is_empty() {
@@ -154,7 +161,7 @@ pub fn compare(
         options: options.clone(),
     };
     let mut scen_req = base_req.clone();
-    scen_req.options.scenario = stack(&options.scenario, scenario);
+    scen_req.options.scenario = options.scenario.clone().then(scenario.clone());
     let t = std::time::Instant::now();
     let base = router.matrix(&base_req)?;
     let base_seconds = t.elapsed().as_secs_f64();
@@ -168,22 +175,6 @@ pub fn compare(
         base_seconds,
         scenario_seconds,
     ))
-}
-
-/// The options' scenario with another on top.
-pub fn stack(under: &Scenario, over: &Scenario) -> Scenario {
-    let mut s = under.clone();
-    s.close_bcps.extend(over.close_bcps.iter().cloned());
-    s.open_bcps.extend(over.open_bcps.iter().cloned());
-    s.bcp_changes.extend(over.bcp_changes.iter().cloned());
-    s.projects.extend(over.projects.iter().cloned());
-    s.infrastructure.extend(over.infrastructure.iter().cloned());
-    s.mode_changes.extend(over.mode_changes.iter().cloned());
-    s.close_country_pairs
-        .extend(over.close_country_pairs.iter().cloned());
-    s.remove_links.extend(over.remove_links.iter().cloned());
-    s.name = over.name.clone().or(s.name);
-    s
 }
 
 fn pair_delta(b: &MatrixCell, s: &MatrixCell) -> PairDelta {
@@ -214,6 +205,53 @@ fn pair_delta(b: &MatrixCell, s: &MatrixCell) -> PairDelta {
     }
 }
 
+/// A change below a cent is rounding, not the scenario.
+const EPS_USD: f64 = 0.01;
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f64
+    }
+}
+
+/// Counts and means over some pairs reachable in both.
+struct Tally {
+    pairs: usize,
+    improved: usize,
+    worsened: usize,
+    corridor_changed: usize,
+    mean_delta_hours: f64,
+    mean_delta_generalized_usd: f64,
+    mean_delta_generalized_pct: f64,
+}
+
+fn tally(v: &[&PairDelta]) -> Tally {
+    let delta = |p: &&PairDelta| p.delta_generalized_usd.unwrap_or(0.0);
+    Tally {
+        pairs: v.len(),
+        improved: v.iter().filter(|p| delta(p) < -EPS_USD).count(),
+        worsened: v.iter().filter(|p| delta(p) > EPS_USD).count(),
+        corridor_changed: v.iter().filter(|p| p.corridor_changed).count(),
+        mean_delta_hours: round(mean(v.iter().filter_map(|p| p.delta_hours)), 2),
+        mean_delta_generalized_usd: round(mean(v.iter().map(delta)), 2),
+        mean_delta_generalized_pct: round(
+            mean(
+                v.iter()
+                    .map(|p| pct(delta(p), p.base_generalized_usd.unwrap_or(0.0))),
+            ),
+            3,
+        ),
+    }
+}
+
 fn diff(
     scenario: Scenario,
     base: MatrixResponse,
@@ -232,21 +270,11 @@ fn diff(
         })
         .map(|(b, s)| pair_delta(b, s))
         .collect();
-    // A change below a cent or a second is rounding, not the scenario.
-    const EPS: f64 = 0.01;
     let comparable: Vec<&PairDelta> = pairs
         .iter()
         .filter(|p| p.delta_generalized_usd.is_some())
         .collect();
-    let improved = comparable
-        .iter()
-        .filter(|p| p.delta_generalized_usd.is_some_and(|d| d < -EPS))
-        .count();
-    let worsened = comparable
-        .iter()
-        .filter(|p| p.delta_generalized_usd.is_some_and(|d| d > EPS))
-        .count();
-    let changed = comparable.iter().filter(|p| p.corridor_changed).count();
+    let all = tally(&comparable);
 
     let mut by_country: BTreeMap<(String, String), Vec<&PairDelta>> = BTreeMap::new();
     for p in &comparable {
@@ -256,54 +284,21 @@ fn diff(
         );
         by_country.entry(key).or_default().push(p);
     }
-    let mean = |v: &[f64]| {
-        if v.is_empty() {
-            0.0
-        } else {
-            v.iter().sum::<f64>() / v.len() as f64
-        }
-    };
-    let round = |x: f64, d: i32| {
-        let f = 10f64.powi(d);
-        (x * f).round() / f
-    };
-    let g_pct = |p: &PairDelta| {
-        pct(
-            p.delta_generalized_usd.unwrap_or(0.0),
-            p.base_generalized_usd.unwrap_or(0.0),
-        )
-    };
     let mut country_pairs: Vec<CountryPairDelta> = by_country
         .into_iter()
-        .map(|((from, to), v)| CountryPairDelta {
-            from,
-            to,
-            pairs: v.len(),
-            improved: v
-                .iter()
-                .filter(|p| p.delta_generalized_usd.is_some_and(|d| d < -EPS))
-                .count(),
-            worsened: v
-                .iter()
-                .filter(|p| p.delta_generalized_usd.is_some_and(|d| d > EPS))
-                .count(),
-            corridor_changed: v.iter().filter(|p| p.corridor_changed).count(),
-            mean_delta_hours: round(
-                mean(&v.iter().filter_map(|p| p.delta_hours).collect::<Vec<_>>()),
-                2,
-            ),
-            mean_delta_generalized_usd: round(
-                mean(
-                    &v.iter()
-                        .filter_map(|p| p.delta_generalized_usd)
-                        .collect::<Vec<_>>(),
-                ),
-                2,
-            ),
-            mean_delta_generalized_pct: round(
-                mean(&v.iter().map(|p| g_pct(p)).collect::<Vec<_>>()),
-                3,
-            ),
+        .map(|((from, to), v)| {
+            let t = tally(&v);
+            CountryPairDelta {
+                from,
+                to,
+                pairs: t.pairs,
+                improved: t.improved,
+                worsened: t.worsened,
+                corridor_changed: t.corridor_changed,
+                mean_delta_hours: t.mean_delta_hours,
+                mean_delta_generalized_usd: t.mean_delta_generalized_usd,
+                mean_delta_generalized_pct: t.mean_delta_generalized_pct,
+            }
         })
         .collect();
     country_pairs.sort_by(|a, b| {
@@ -317,26 +312,20 @@ fn diff(
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            let mine: Vec<&&PairDelta> = comparable.iter().filter(|p| p.source == i).collect();
-            (!mine.is_empty()).then(|| PlaceDelta {
+            let mine: Vec<&PairDelta> = comparable
+                .iter()
+                .copied()
+                .filter(|p| p.source == i)
+                .collect();
+            let t = tally(&mine);
+            (t.pairs > 0).then(|| PlaceDelta {
                 name: s.name.clone(),
                 country: s.country.clone(),
                 lat: s.lat,
                 lon: s.lon,
-                pairs: mine.len(),
-                mean_delta_hours: round(
-                    mean(
-                        &mine
-                            .iter()
-                            .filter_map(|p| p.delta_hours)
-                            .collect::<Vec<_>>(),
-                    ),
-                    2,
-                ),
-                mean_delta_generalized_pct: round(
-                    mean(&mine.iter().map(|p| g_pct(p)).collect::<Vec<_>>()),
-                    3,
-                ),
+                pairs: t.pairs,
+                mean_delta_hours: t.mean_delta_hours,
+                mean_delta_generalized_pct: t.mean_delta_generalized_pct,
             })
         })
         .collect();
@@ -360,14 +349,14 @@ fn diff(
         .collect();
     Comparison {
         scenario,
-        comparable_pairs: comparable.len(),
-        corridor_changed_share: if comparable.is_empty() {
+        comparable_pairs: all.pairs,
+        corridor_changed_share: if all.pairs == 0 {
             0.0
         } else {
-            round(changed as f64 / comparable.len() as f64, 4)
+            round(all.corridor_changed as f64 / all.pairs as f64, 4)
         },
-        improved_pairs: improved,
-        worsened_pairs: worsened,
+        improved_pairs: all.improved,
+        worsened_pairs: all.worsened,
         newly_reachable_pairs: pairs.iter().filter(|p| p.reach_change == 1).count(),
         no_longer_reachable_pairs: pairs.iter().filter(|p| p.reach_change == -1).count(),
         pairs,

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::geo::haversine_km;
 use crate::model::{Basis, Bcp, BcpStatus, Country, Layer, Link, LinkClass, Node, Sourced};
 use crate::model::{Terminal, TerminalKind};
-use crate::{DataError, Network};
+use crate::{waits, DataError, Network};
 
 /// How far a `join` point may be from the existing node it joins.
 pub const JOIN_KM: f64 = 15.0;
@@ -234,19 +234,6 @@ fn check_coord(project: &str, what: &str, lat: f64, lon: f64) -> Result<(), Data
     }
 }
 
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
-}
-
 impl Network {
     /// The first node and link of the planned projects: everything before is the existing
     /// network.
@@ -259,13 +246,14 @@ impl Network {
 
     /// The crossings that exist (planned crossings are appended after them).
     pub fn existing_bcps(&self) -> &[Bcp] {
-        let first = self
-            .projects
-            .iter()
-            .flat_map(|s| s.bcps.iter().copied())
-            .min()
-            .map_or(self.bcps.len(), |i| i as usize);
-        &self.bcps[..first]
+        let first = self.projects.iter().flat_map(|s| s.bcps.iter()).min();
+        &self.bcps[..first.map_or(self.bcps.len(), |&i| i as usize)]
+    }
+
+    /// The terminals that exist (planned terminals are appended after them).
+    pub fn existing_terminals(&self) -> &[Terminal] {
+        let first = self.projects.iter().flat_map(|s| s.terminals.iter()).min();
+        &self.terminals[..first.map_or(self.terminals.len(), |&i| i as usize)]
     }
 
     /// The project a node or link belongs to, if it is planned.
@@ -332,7 +320,9 @@ impl Network {
                     format!("crossing `{}:{m}` already exists", c.id),
                 ));
             }
-            let (wait, wait_basis, wait_source) = match c.wait_hours {
+            let (wait, wait_range, wait_default_source, wait_basis, wait_source) = match c
+                .wait_hours
+            {
                 Some(w) => {
                     if !w.iter().all(|h| h.is_finite() && *h >= 0.0) {
                         return Err(invalid(
@@ -340,17 +330,31 @@ impl Network {
                             format!("crossing `{}`: waits must be non-negative", c.id),
                         ));
                     }
-                    (w, Basis::Estimate, c.source.clone())
+                    let range = w.map(|h| (h, h));
+                    (w, range, [None, None], Basis::Estimate, c.source.clone())
                 }
+                // The rule of every unmeasured direction (`waits`).
                 None => {
-                    let w = [(a, b), (b, a)].map(|(from, _)| self.comparable_wait(m, from));
+                    let measured = waits::measured_directions(&self.bcps, |x, d| {
+                        x.listed && x.wait_measured[d]
+                    });
+                    let [Some(ab), Some(ba)] = [(a, b), (b, a)]
+                        .map(|(from, to)| waits::comparable_wait(&measured, m, from, to))
+                    else {
+                        return Err(invalid(
+                                &pid,
+                                format!(
+                                    "crossing `{}`: no measured {m} crossing to take a wait from; give wait_hours",
+                                    c.id
+                                ),
+                            ));
+                    };
                     (
-                        [w[0].0, w[1].0],
-                        Basis::Derived,
-                        format!(
-                            "no published figure for a planned crossing: {} / {}",
-                            w[0].1, w[1].1
-                        ),
+                        [ab.0, ba.0],
+                        [ab.1, ba.1],
+                        [Some(ab.2), Some(ba.2)],
+                        Basis::RegionalDefault,
+                        "no published figure for a planned crossing".to_owned(),
                     )
                 }
             };
@@ -374,7 +378,11 @@ impl Network {
                         .flat_map(|x| x.fee_usd)
                         .collect();
                     let n = fees.len();
-                    let f = median(fees).unwrap_or(0.0);
+                    let f = if fees.is_empty() {
+                        0.0
+                    } else {
+                        waits::median(fees)
+                    };
                     (
                         [f, f],
                         Basis::Derived,
@@ -400,9 +408,9 @@ impl Network {
                 gauge_change: None,
                 transloading: false,
                 wait_hours: wait,
-                wait_range: [(wait[0], wait[0]), (wait[1], wait[1])],
+                wait_range,
                 wait_measured: [false; 2],
-                wait_default_source: [None, None],
+                wait_default_source,
                 wait_note: String::new(),
                 fee_usd: fee,
                 wait_basis,
@@ -669,48 +677,5 @@ impl Network {
             .filter(|(_, km)| *km <= JOIN_KM)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i)
-    }
-
-    /// A wait for an unmeasured direction, by the rule of `waits`: the median of the measured
-    /// directions of the mode leaving the same country, else of the mode.
-    fn comparable_wait(&self, mode: Layer, from: Country) -> (f64, String) {
-        let measured = |b: &Bcp, d: usize| b.listed && b.wait_measured[d] && b.mode == mode;
-        let leaving: Vec<f64> = self
-            .bcps
-            .iter()
-            .flat_map(|b| {
-                let from_d = if b.country_a == from {
-                    Some(0)
-                } else if b.country_b == from {
-                    Some(1)
-                } else {
-                    None
-                };
-                from_d.filter(|&d| measured(b, d)).map(|d| b.wait_hours[d])
-            })
-            .collect();
-        if leaving.len() >= 2 {
-            let n = leaving.len();
-            let m = median(leaving).unwrap_or(0.0);
-            return (
-                m,
-                format!("median of {n} measured {mode} directions leaving {from}"),
-            );
-        }
-        let all: Vec<f64> = self
-            .bcps
-            .iter()
-            .flat_map(|b| {
-                (0..2)
-                    .filter(|&d| measured(b, d))
-                    .map(|d| b.wait_hours[d])
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let n = all.len();
-        (
-            median(all).unwrap_or(0.0),
-            format!("median of {n} measured {mode} directions"),
-        )
     }
 }

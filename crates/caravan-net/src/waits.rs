@@ -25,6 +25,88 @@ impl Pool {
     }
 }
 
+/// The median of some figures (not empty).
+pub(crate) fn median(figures: Vec<f64>) -> f64 {
+    Pool { hours: figures }.quantile(0.5)
+}
+
+/// One measured crossing direction.
+pub(crate) struct Measured {
+    mode: Layer,
+    from: Country,
+    to: Country,
+    hours: f64,
+}
+
+/// The measured directions of `bcps`, as `is_measured` tells them apart.
+pub(crate) fn measured_directions(
+    bcps: &[Bcp],
+    is_measured: impl Fn(&Bcp, usize) -> bool,
+) -> Vec<Measured> {
+    let mut out = Vec::new();
+    for b in bcps {
+        for d in 0..2 {
+            if is_measured(b, d) {
+                let (from, to) = direction(b, d);
+                out.push(Measured {
+                    mode: b.mode,
+                    from,
+                    to,
+                    hours: b.wait_hours[d],
+                });
+            }
+        }
+    }
+    out
+}
+
+fn direction(b: &Bcp, d: usize) -> (Country, Country) {
+    if d == 0 {
+        (b.country_a, b.country_b)
+    } else {
+        (b.country_b, b.country_a)
+    }
+}
+
+/// The wait of an unmeasured direction `from` -> `to` of a mode: the median of the measured
+/// directions of the mode leaving the same country (at least two), else entering the same
+/// country (at least two), else of the whole mode. Gives the median, the interquartile range
+/// and where they come from; `None` when the mode has no measured direction at all.
+pub(crate) fn comparable_wait(
+    measured: &[Measured],
+    mode: Layer,
+    from: Country,
+    to: Country,
+) -> Option<(f64, (f64, f64), String)> {
+    let pool = |keep: &dyn Fn(&Measured) -> bool| -> Vec<f64> {
+        measured
+            .iter()
+            .filter(|m| m.mode == mode && keep(m))
+            .map(|m| m.hours)
+            .collect()
+    };
+    let (leaving, entering) = (pool(&|m| m.from == from), pool(&|m| m.to == to));
+    let (hours, scope) = if leaving.len() >= 2 {
+        (leaving, format!("leaving {from}"))
+    } else if entering.len() >= 2 {
+        (entering, format!("entering {to}"))
+    } else {
+        let all = pool(&|_| true);
+        if all.is_empty() {
+            return None;
+        }
+        (all, "in the region".to_owned())
+    };
+    let pool = Pool { hours };
+    let (median, lo, hi) = (pool.quantile(0.5), pool.quantile(0.25), pool.quantile(0.75));
+    let source = format!(
+        "no measured figure for this direction: median of the {} CPMM-measured {} crossing directions {scope} ({median:.1} h; interquartile range {lo:.1}-{hi:.1} h)",
+        pool.hours.len(),
+        mode.as_str(),
+    );
+    Some((median, (lo, hi), source))
+}
+
 /// Replaces the waits of unmeasured directions (those equal to the mode's regional default,
 /// `regional[mode]`) with the median of comparable measured directions.
 pub(crate) fn apply_wait_defaults(bcps: &mut [Bcp], regional: impl Fn(Layer) -> f64) {
@@ -33,66 +115,19 @@ pub(crate) fn apply_wait_defaults(bcps: &mut [Bcp], regional: impl Fn(Layer) -> 
             (b.wait_hours[d] - regional(b.mode)).abs() < 1e-9
         }
     };
-    // (mode, exporting country) / (mode, importing country) / mode
-    let mut by_exporter: Vec<((Layer, Country), Pool)> = Vec::new();
-    let mut by_importer: Vec<((Layer, Country), Pool)> = Vec::new();
-    let mut by_mode: Vec<(Layer, Pool)> = Vec::new();
-    fn push<K: PartialEq>(v: &mut Vec<(K, Pool)>, k: K, h: f64) {
-        match v.iter_mut().find(|(kk, _)| *kk == k) {
-            Some((_, p)) => p.hours.push(h),
-            None => v.push((k, Pool { hours: vec![h] })),
-        }
-    }
-    for b in bcps.iter() {
-        for d in 0..2 {
-            if is_default(b, d) {
-                continue;
-            }
-            let (from, to) = if d == 0 {
-                (b.country_a, b.country_b)
-            } else {
-                (b.country_b, b.country_a)
-            };
-            let h = b.wait_hours[d];
-            push(&mut by_exporter, (b.mode, from), h);
-            push(&mut by_importer, (b.mode, to), h);
-            push(&mut by_mode, b.mode, h);
-        }
-    }
+    let measured = measured_directions(bcps, |b, d| !is_default(b, d));
     for b in bcps.iter_mut() {
         for d in 0..2 {
             if !is_default(b, d) {
                 b.wait_measured[d] = true;
                 continue;
             }
-            let (from, to) = if d == 0 {
-                (b.country_a, b.country_b)
-            } else {
-                (b.country_b, b.country_a)
-            };
-            let find = |v: &Vec<((Layer, Country), Pool)>, c: Country| {
-                v.iter()
-                    .find(|(k, p)| *k == (b.mode, c) && p.hours.len() >= 2)
-                    .map(|(_, p)| p.hours.clone())
-            };
-            let (hours, scope) = if let Some(h) = find(&by_exporter, from) {
-                (h, format!("leaving {from}"))
-            } else if let Some(h) = find(&by_importer, to) {
-                (h, format!("entering {to}"))
-            } else if let Some((_, p)) = by_mode.iter().find(|(m, _)| *m == b.mode) {
-                (p.hours.clone(), "in the region".to_owned())
-            } else {
-                continue;
-            };
-            let pool = Pool { hours };
-            let (median, lo, hi) = (pool.quantile(0.5), pool.quantile(0.25), pool.quantile(0.75));
-            b.wait_hours[d] = median;
-            b.wait_range[d] = (lo, hi);
-            b.wait_default_source[d] = Some(format!(
-                "no measured figure for this direction: median of the {} CPMM-measured {} crossing directions {scope} ({median:.1} h; interquartile range {lo:.1}-{hi:.1} h)",
-                pool.hours.len(),
-                b.mode.as_str(),
-            ));
+            let (from, to) = direction(b, d);
+            if let Some((median, range, source)) = comparable_wait(&measured, b.mode, from, to) {
+                b.wait_hours[d] = median;
+                b.wait_range[d] = range;
+                b.wait_default_source[d] = Some(source);
+            }
         }
     }
 }

@@ -178,13 +178,9 @@ impl Graph {
         // An existing terminal serves the existing network only: a planned line's node next
         // to it must not take its place when the project is off.
         let (first_planned_node, _) = net.base_counts();
-        let planned_terminals: Vec<u32> = net
-            .projects
-            .iter()
-            .flat_map(|s| s.terminals.iter().copied())
-            .collect();
+        let existing_terminals = net.existing_terminals().len();
         for (ti, t) in net.terminals.iter().enumerate() {
-            let planned = planned_terminals.contains(&(ti as u32));
+            let planned = ti >= existing_terminals;
             let layers: &[Layer] = match t.kind {
                 caravan_net::TerminalKind::RoadRail => &[Layer::Road, Layer::Rail],
                 _ => &[Layer::Road, Layer::Rail, Layer::Sea],

@@ -6,7 +6,7 @@ use caravan_net::projects::toml_error;
 use caravan_net::{DataError, Network};
 use serde::{Deserialize, Serialize};
 
-use crate::request::{BcpChange, ModeChange, RemoveLinks, Scenario};
+use crate::request::Scenario;
 
 /// One library scenario, with what it is and where its figures come from.
 #[derive(Clone, Debug, Serialize)]
@@ -25,9 +25,9 @@ pub struct LibraryEntry {
     pub scenario: Scenario,
 }
 
-/// A `[[scenario]]` of `curated/scenarios.toml`.
+/// A `[[scenario]]` of `curated/scenarios.toml`: what it is, and the fields of a scenario
+/// (any field a scenario file takes; unknown ones are refused by `Scenario`).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct PolicyEntry {
     id: String,
     name: String,
@@ -39,20 +39,8 @@ struct PolicyEntry {
     sources: Vec<String>,
     #[serde(default)]
     notes: String,
-    #[serde(default)]
-    close_bcps: Vec<String>,
-    #[serde(default)]
-    open_bcps: Vec<String>,
-    #[serde(default)]
-    bcp_changes: Vec<BcpChange>,
-    #[serde(default)]
-    projects: Vec<String>,
-    #[serde(default)]
-    mode_changes: Vec<ModeChange>,
-    #[serde(default)]
-    close_country_pairs: Vec<String>,
-    #[serde(default)]
-    remove_links: Vec<RemoveLinks>,
+    #[serde(flatten)]
+    scenario: toml::Table,
 }
 
 #[derive(Deserialize)]
@@ -107,18 +95,19 @@ impl Library {
                     e.id
                 )]));
             }
+            let mut scenario: Scenario =
+                toml::Value::Table(e.scenario)
+                    .try_into()
+                    .map_err(|err: toml::de::Error| {
+                        DataError::Invalid(vec![format!(
+                            "{file}: scenario `{}`: {}",
+                            e.id,
+                            err.message()
+                        )])
+                    })?;
+            scenario.name = Some(e.name.clone());
             self.entries.push(LibraryEntry {
-                scenario: Scenario {
-                    name: Some(e.name.clone()),
-                    close_bcps: e.close_bcps,
-                    open_bcps: e.open_bcps,
-                    bcp_changes: e.bcp_changes,
-                    projects: e.projects,
-                    infrastructure: Vec::new(),
-                    mode_changes: e.mode_changes,
-                    close_country_pairs: e.close_country_pairs,
-                    remove_links: e.remove_links,
-                },
+                scenario,
                 id: e.id,
                 name: e.name,
                 kind: "policy",
@@ -162,5 +151,40 @@ impl Library {
             .take(limit)
             .map(|(_, id)| id.to_owned())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_scenarios_take_every_scenario_field_and_refuse_unknown_ones() {
+        let mut lib = Library::default();
+        lib.add_policies(
+            "scenarios.toml",
+            "[[scenario]]\nid = \"a\"\nname = \"A\"\nclose_country_pairs = [\"AF-PK\"]\nremove_links = [{ mode = \"rail\", lat = 1.0, lon = 2.0 }]\n",
+        )
+        .unwrap();
+        let a = lib.get("a").unwrap();
+        assert_eq!(a.scenario.close_country_pairs, vec!["AF-PK".to_string()]);
+        assert_eq!(a.scenario.remove_links.len(), 1);
+        assert_eq!(a.scenario.name.as_deref(), Some("A"));
+        let e = lib
+            .add_policies(
+                "scenarios.toml",
+                "[[scenario]]\nid = \"b\"\nname = \"B\"\nclose_bcp = [\"x\"]\n",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("scenario `b`") && e.contains("close_bcp"), "{e}");
+        let e = lib
+            .add_policies(
+                "scenarios.toml",
+                "[[scenario]]\nid = \"a\"\nname = \"again\"\n",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("defined twice"), "{e}");
     }
 }

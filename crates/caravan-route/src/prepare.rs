@@ -126,6 +126,12 @@ impl Router {
     /// scenario fails when it is saved rather than on every later route request.
     pub fn validate_scenario(&self, scenario: &Scenario) -> Result<(), RouteError> {
         self.scenario_projects(scenario)?;
+        self.removed_links(scenario)?;
+        self.check_scenario_values(scenario)
+    }
+
+    /// The checks of `validate_scenario` that `options` does not do on its way.
+    fn check_scenario_values(&self, scenario: &Scenario) -> Result<(), RouteError> {
         for m in &scenario.mode_changes {
             if LinkClass::parse(&m.mode).is_none() {
                 return Err(RouteError::InvalidRequest(format!(
@@ -151,7 +157,6 @@ impl Router {
         for pair in &scenario.close_country_pairs {
             country_pair(pair)?;
         }
-        self.removed_links(scenario)?;
         for key in scenario.close_bcps.iter().chain(&scenario.open_bcps) {
             self.bcp_indices(key)?;
         }
@@ -252,7 +257,8 @@ impl Router {
     /// Validates everything in a request but its endpoints, and prices it.
     pub(crate) fn options(&self, req: &RouteRequest) -> Result<Options, RouteError> {
         let bad = |m: String| Err(RouteError::InvalidRequest(m));
-        self.validate_scenario(&req.scenario)?;
+        // The projects and removed links are checked where they are resolved, below.
+        self.check_scenario_values(&req.scenario)?;
         if !(req.cargo_tonnes.is_finite()
             && req.cargo_tonnes > 0.0
             && req.cargo_tonnes <= 100_000.0)

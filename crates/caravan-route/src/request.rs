@@ -175,6 +175,26 @@ impl Scenario {
             && self.remove_links.is_empty()
     }
 
+    /// This scenario, then `over` on top: later changes win, and a crossing `over` opens is no
+    /// longer closed by this one (and the other way round).
+    pub fn then(mut self, over: Scenario) -> Scenario {
+        let key = |k: &String| k.trim().to_ascii_lowercase();
+        self.close_bcps
+            .retain(|c| !over.open_bcps.iter().any(|o| key(o) == key(c)));
+        self.open_bcps
+            .retain(|o| !over.close_bcps.iter().any(|c| key(c) == key(o)));
+        self.close_bcps.extend(over.close_bcps);
+        self.open_bcps.extend(over.open_bcps);
+        self.bcp_changes.extend(over.bcp_changes);
+        self.projects.extend(over.projects);
+        self.infrastructure.extend(over.infrastructure);
+        self.mode_changes.extend(over.mode_changes);
+        self.close_country_pairs.extend(over.close_country_pairs);
+        self.remove_links.extend(over.remove_links);
+        self.name = over.name.or(self.name);
+        self
+    }
+
     /// Whether the scenario only closes things and makes them slower or dearer: it can never
     /// shorten a route (a property test holds it to that).
     pub fn only_restricts(&self) -> bool {

@@ -7,12 +7,14 @@ use std::sync::OnceLock;
 use axum::extract::{Path, State};
 use axum::Json;
 use caravan_impact::access::AccessReport;
-use caravan_impact::compare::{largest_places, CountryPairDelta, PairDelta, PlaceDelta};
-use caravan_route::{Criterion, LibraryEntry, Location, MatrixEndpoint, MatrixOptions, Scenario};
+use caravan_impact::compare::{
+    expand_top, largest_places, CountryPairDelta, PairDelta, PlaceDelta,
+};
+use caravan_route::{LibraryEntry, Location, MatrixEndpoint, MatrixOptions, Scenario};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{pooled, ApiQuery};
+use crate::api::{blocking, pooled, ApiQuery};
 use crate::edge::{check_text, MAX_ID_CHARS};
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
@@ -38,7 +40,8 @@ pub struct LibraryDetail {
     pub geometry: serde_json::Value,
 }
 
-/// The scenario a request names: a library id, else a saved scenario's id.
+/// The scenario a request names: a library id (`trans-afghan-railway`), else a saved
+/// scenario's id (404 when neither).
 pub(crate) async fn resolve(s: &AppState, id: &str) -> Result<Scenario, ApiError> {
     check_text("scenario", id, MAX_ID_CHARS).map_err(ApiError::bad_request)?;
     if let Some(e) = s.router.library().get(id) {
@@ -46,17 +49,10 @@ pub(crate) async fn resolve(s: &AppState, id: &str) -> Result<Scenario, ApiError
     }
     let store = s.store.clone();
     let key = id.to_owned();
-    let stored = tokio::task::spawn_blocking(move || store.get(&key))
-        .await
-        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?;
-    match stored {
-        Ok(st) => {
-            let mut sc = st.scenario;
-            sc.name = Some(st.name);
-            Ok(sc)
-        }
-        Err(_) => Err(ApiError::not_found("scenario", id)),
-    }
+    let stored = blocking(move || Ok(store.get(&key)?)).await?;
+    let mut sc = stored.scenario;
+    sc.name = Some(stored.name);
+    Ok(sc)
 }
 
 #[utoipa::path(get, path = "/v1/library", tag = "scenarios",
@@ -133,39 +129,17 @@ pub struct AnalysisQuery {
     pub cargo_value_usd: Option<f64>,
 }
 
+/// A place list: names separated by `,` (or by `;` when it holds `lat,lon` pairs), with
+/// `top:N` expanded; at most `MAX_PLACES`.
 fn places(net: &caravan_net::Network, arg: Option<&str>) -> Result<Vec<Location>, ApiError> {
     let arg = arg.unwrap_or("top:50");
-    let mut out = Vec::new();
-    for item in arg.split(';').flat_map(|x| {
-        // "lat,lon" pairs are separated by ';'; names by ',' unless the list holds a ';'.
-        if arg.contains(';') {
-            vec![x]
-        } else {
-            x.split(',').collect()
-        }
-    }) {
-        let item = item.trim();
-        if let Some(n) = item.strip_prefix("top:") {
-            let n: usize = n
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| (1..=MAX_PLACES).contains(n))
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "`{item}`: give top:N with N from 1 to {MAX_PLACES}"
-                    ))
-                })?;
-            out.extend(largest_places(net, n).into_iter().map(Location::Place));
-        } else if !item.is_empty() {
-            check_text("place", item, crate::edge::MAX_QUERY_CHARS)
-                .map_err(ApiError::bad_request)?;
-            out.push(Location::parse(item));
-        }
+    let sep = if arg.contains(';') { ';' } else { ',' };
+    let mut list = Vec::new();
+    for item in arg.split(sep).map(str::trim).filter(|x| !x.is_empty()) {
+        check_text("place", item, crate::edge::MAX_QUERY_CHARS).map_err(ApiError::bad_request)?;
+        list.push(Location::parse(item));
     }
-    if out.is_empty() {
-        return Err(ApiError::bad_request("no places given"));
-    }
+    let out = expand_top(net, list, MAX_PLACES)?;
     if out.len() > MAX_PLACES {
         return Err(ApiError::bad_request(format!(
             "at most {MAX_PLACES} places, got {}",
@@ -175,29 +149,20 @@ fn places(net: &caravan_net::Network, arg: Option<&str>) -> Result<Vec<Location>
     Ok(out)
 }
 
+/// The matrix options of a query, parsed and checked as a route query's.
 fn options(q: &AnalysisQuery) -> Result<MatrixOptions, ApiError> {
-    let mut o = MatrixOptions::default();
-    if let Some(m) = &q.modes {
-        for x in m.split(',').filter(|x| !x.trim().is_empty()) {
-            o.modes.push(caravan_net::Layer::parse(x).ok_or_else(|| {
-                ApiError::bad_request(format!("unknown mode `{x}`: use road, rail or sea"))
-            })?);
-        }
+    let (req, _) = crate::wire::RouteQuery {
+        from: "origin".into(),
+        to: "destination".into(),
+        modes: q.modes.clone(),
+        optimize: q.optimize.clone(),
+        cargo_tonnes: q.cargo_tonnes,
+        cargo_value_usd: q.cargo_value_usd,
+        ..Default::default()
     }
-    if let Some(c) = &q.optimize {
-        o.optimize = c.parse::<Criterion>().map_err(ApiError::bad_request)?;
-    }
-    if let Some(t) = q.cargo_tonnes {
-        o.cargo_tonnes = t;
-    }
-    if let Some(v) = q.cargo_value_usd {
-        o.cargo_value_usd = v;
-    }
-    crate::edge::check_route_request(
-        &o.route(Location::Place("x".into()), Location::Place("y".into())),
-    )
-    .map_err(ApiError::bad_request)?;
-    Ok(o)
+    .into_request()?;
+    crate::edge::check_route_request(&req).map_err(ApiError::bad_request)?;
+    Ok(MatrixOptions::from_route(&req))
 }
 
 /// A comparison without the two full matrices.

@@ -34,7 +34,7 @@ pub struct ApiQuery<T>(pub T);
 pub struct ApiPath<T>(pub T);
 
 /// Runs blocking work on the blocking pool; a panic inside becomes a 500, not a crash.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -152,7 +152,7 @@ fn split_list(s: &Option<String>) -> Vec<String> {
 }
 
 impl RouteQuery {
-    fn into_request(self) -> Result<(RouteRequest, Option<String>), ApiError> {
+    pub(crate) fn into_request(self) -> Result<(RouteRequest, Option<String>), ApiError> {
         let lists = edge::MAX_LIST_ITEMS * (MAX_ID_CHARS + 1);
         for (name, v, max) in [
             ("modes", &self.modes, edge::MAX_MODES_CHARS),
@@ -208,27 +208,6 @@ impl RouteQuery {
     }
 }
 
-/// The saved scenario first, then the request's own entries (later changes win; a crossing
-/// the request opens is no longer closed by the saved scenario, and the other way round).
-fn stack(saved: Scenario, own: Scenario) -> Scenario {
-    let mut out = saved;
-    let key = |k: &String| k.trim().to_ascii_lowercase();
-    out.close_bcps
-        .retain(|c| !own.open_bcps.iter().any(|o| key(o) == key(c)));
-    out.open_bcps
-        .retain(|o| !own.close_bcps.iter().any(|c| key(c) == key(o)));
-    out.close_bcps.extend(own.close_bcps);
-    out.open_bcps.extend(own.open_bcps);
-    out.bcp_changes.extend(own.bcp_changes);
-    out.projects.extend(own.projects);
-    out.infrastructure.extend(own.infrastructure);
-    out.mode_changes.extend(own.mode_changes);
-    out.close_country_pairs.extend(own.close_country_pairs);
-    out.remove_links.extend(own.remove_links);
-    out.name = own.name.or(out.name);
-    out
-}
-
 /// Checks a route request at the edge: limits, known countries.
 fn check_route(s: &AppState, req: &RouteRequest) -> Result<(), ApiError> {
     edge::check_route_request(req).map_err(ApiError::bad_request)?;
@@ -258,19 +237,8 @@ async fn run_route(
     saved: Option<String>,
 ) -> Result<Json<RouteResponse>, ApiError> {
     if let Some(id) = saved {
-        check_id(&id)?;
-        // A library id (`trans-afghan-railway`) or a saved scenario's.
-        let base = match s.router.library().get(&id) {
-            Some(e) => e.scenario.clone(),
-            None => {
-                let store = s.store.clone();
-                let stored = blocking(move || Ok(store.get(&id)?)).await?;
-                let mut base = stored.scenario;
-                base.name = Some(stored.name);
-                base
-            }
-        };
-        req.scenario = stack(base, std::mem::take(&mut req.scenario));
+        let base = crate::analysis::resolve(&s, &id).await?;
+        req.scenario = base.then(std::mem::take(&mut req.scenario));
     }
     compute_route(&s, req).await.map(Json)
 }

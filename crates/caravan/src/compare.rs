@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use caravan_impact::access::AccessReport;
-use caravan_impact::compare::{largest_places, Comparison};
+use caravan_impact::compare::{expand_top, largest_places, Comparison};
 use caravan_route::{Location, Scenario};
 use clap::{Args, ValueEnum};
 
@@ -80,24 +80,19 @@ pub struct AccessArgs {
     out: Option<PathBuf>,
 }
 
-/// Expands `top:N` entries of a parsed place list.
-fn expand(net: &caravan_net::Network, list: Vec<Location>) -> Result<Vec<Location>, Failure> {
-    let mut out = Vec::new();
-    for l in list {
-        match &l {
-            Location::Place(s) if s.trim().starts_with("top:") => {
-                let n = s.trim()["top:".len()..]
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=2000).contains(n))
-                    .ok_or_else(|| bad_input(format!("`{s}`: give top:N with N from 1 to 2000")))?;
-                out.extend(largest_places(net, n).into_iter().map(Location::Place));
-            }
-            _ => out.push(l),
-        }
+/// Most places one list may hold (after `top:N` is expanded).
+const MAX_PLACES: usize = 2000;
+
+/// A place list (`--from`, `--to`, `--places`) with `top:N` expanded, at most `MAX_PLACES`.
+fn place_list(net: &caravan_net::Network, arg: &str, what: &str) -> Result<Vec<Location>, Failure> {
+    let list = expand_top(net, places(arg, what)?, MAX_PLACES).map_err(route_failure)?;
+    if list.len() > MAX_PLACES {
+        return Err(bad_input(format!(
+            "--{what}: at most {MAX_PLACES} places, got {}",
+            list.len()
+        )));
     }
-    Ok(out)
+    Ok(list)
 }
 
 fn write_out(out: &Option<PathBuf>, text: &str) -> Result<(), Failure> {
@@ -134,16 +129,8 @@ pub fn compare(dir: &Path, a: CompareArgs) -> Result<(), Failure> {
     opened.ensure_hierarchy(dir);
     let router = Arc::clone(&opened.router);
     let net = router.network();
-    let sources = expand(net, places(&a.from, "from")?)?;
-    let targets = expand(net, places(&a.to, "to")?)?;
-    for (what, v) in [("--from", &sources), ("--to", &targets)] {
-        if v.len() > 2000 {
-            return Err(bad_input(format!(
-                "{what}: at most 2000 places, got {}",
-                v.len()
-            )));
-        }
-    }
+    let sources = place_list(net, &a.from, "from")?;
+    let targets = place_list(net, &a.to, "to")?;
     let c = caravan_impact::compare::compare(&router, sources, targets, &options, &scenario)
         .map_err(route_failure)?;
     eprintln!(
@@ -358,61 +345,33 @@ fn compare_geojson(c: &Comparison) -> String {
 }
 
 fn compare_parquet(c: &Comparison, path: &Path) -> anyhow::Result<()> {
-    use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type};
-    use parquet::file::properties::WriterProperties;
-    use parquet::file::writer::SerializedFileWriter;
-
-    let mut schema = String::from("message compare {");
-    for s in ["from", "from_country", "to", "to_country"] {
-        let _ = write!(schema, " REQUIRED BYTE_ARRAY {s} (UTF8);");
+    use crate::parquet_out::{write, Column};
+    let ends =
+        |f: &dyn Fn(&caravan_route::MatrixEndpoint, &caravan_route::MatrixEndpoint) -> String| {
+            c.pairs
+                .iter()
+                .map(|p| f(&c.base.sources[p.source], &c.base.targets[p.target]))
+                .collect()
+        };
+    let mut columns = vec![
+        Column::Text("from", ends(&|s, _| s.name.clone())),
+        Column::Text("from_country", ends(&|s, _| s.country.clone())),
+        Column::Text("to", ends(&|_, t| t.name.clone())),
+        Column::Text("to_country", ends(&|_, t| t.country.clone())),
+    ];
+    for (k, name) in PAIR_COLUMNS[..11].iter().enumerate() {
+        let values = c.pairs.iter().map(|p| pair_values(p)[k]).collect();
+        columns.push(Column::Number((*name).to_owned(), values));
     }
-    for m in &PAIR_COLUMNS[..11] {
-        let _ = write!(schema, " OPTIONAL DOUBLE {m};");
-    }
-    schema.push_str(" REQUIRED INT32 reach_change; REQUIRED BOOLEAN corridor_changed; }");
-    let schema = Arc::new(parquet::schema::parser::parse_message_type(&schema)?);
-    let file = std::fs::File::create(path)?;
-    let mut writer =
-        SerializedFileWriter::new(file, schema, Arc::new(WriterProperties::builder().build()))?;
-    let mut group = writer.next_row_group()?;
-    let mut column = 0usize;
-    while let Some(mut col) = group.next_column()? {
-        match column {
-            0..=3 => {
-                let v: Vec<ByteArray> = c
-                    .pairs
-                    .iter()
-                    .map(|p| {
-                        let (s, t) = (&c.base.sources[p.source], &c.base.targets[p.target]);
-                        let x = [&s.name, &s.country, &t.name, &t.country][column];
-                        ByteArray::from(x.as_str())
-                    })
-                    .collect();
-                col.typed::<ByteArrayType>().write_batch(&v, None, None)?;
-            }
-            k @ 4..=14 => {
-                let values: Vec<Option<f64>> =
-                    c.pairs.iter().map(|p| pair_values(p)[k - 4]).collect();
-                let present: Vec<f64> = values.iter().flatten().copied().collect();
-                let levels: Vec<i16> = values.iter().map(|v| v.is_some() as i16).collect();
-                col.typed::<DoubleType>()
-                    .write_batch(&present, Some(&levels), None)?;
-            }
-            15 => {
-                let v: Vec<i32> = c.pairs.iter().map(|p| p.reach_change as i32).collect();
-                col.typed::<Int32Type>().write_batch(&v, None, None)?;
-            }
-            _ => {
-                let v: Vec<bool> = c.pairs.iter().map(|p| p.corridor_changed).collect();
-                col.typed::<BoolType>().write_batch(&v, None, None)?;
-            }
-        }
-        col.close()?;
-        column += 1;
-    }
-    group.close()?;
-    writer.close()?;
-    Ok(())
+    columns.push(Column::Int(
+        "reach_change",
+        c.pairs.iter().map(|p| p.reach_change as i32).collect(),
+    ));
+    columns.push(Column::Bool(
+        "corridor_changed",
+        c.pairs.iter().map(|p| p.corridor_changed).collect(),
+    ));
+    write(path, "compare", &columns)
 }
 
 /// The elasticity to use and where it comes from.
@@ -433,9 +392,9 @@ pub fn elasticity(given: Option<f64>) -> Result<(f64, String), Failure> {
 pub fn access(dir: &Path, a: AccessArgs) -> Result<(), Failure> {
     let mut options = request_options(dir, &a.options)?;
     let scenario = std::mem::take(&mut options.scenario);
-    if !(1..=2000).contains(&a.markets) {
+    if !(1..=MAX_PLACES).contains(&a.markets) {
         return Err(bad_input(format!(
-            "--markets must be 1 to 2000, got {}",
+            "--markets must be 1 to {MAX_PLACES}, got {}",
             a.markets
         )));
     }
@@ -445,13 +404,7 @@ pub fn access(dir: &Path, a: AccessArgs) -> Result<(), Failure> {
     opened.ensure_hierarchy(dir);
     let router = Arc::clone(&opened.router);
     let net = router.network();
-    let list = expand(net, places(&a.places, "places")?)?;
-    if list.len() > 2000 {
-        return Err(bad_input(format!(
-            "--places: at most 2000, got {}",
-            list.len()
-        )));
-    }
+    let list = place_list(net, &a.places, "places")?;
     let markets = largest_places(net, a.markets);
     let r = caravan_impact::access::accessibility(&router, list, markets, &options, &scenario, e)
         .map_err(route_failure)?;

@@ -7,6 +7,7 @@ mod gravity;
 mod impact;
 mod matrix;
 mod output;
+mod parquet_out;
 mod scenario;
 
 use std::path::{Path, PathBuf};

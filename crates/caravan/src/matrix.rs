@@ -330,62 +330,22 @@ fn metric_value(c: &caravan_route::MatrixCell, m: &str) -> Option<f64> {
 /// The CSV's columns as a Parquet file: `from`, `to` (UTF-8), one optional DOUBLE per metric
 /// (null when unreachable), `reachable` (BOOLEAN).
 fn matrix_parquet(resp: &MatrixResponse, metrics: &[String], path: &Path) -> anyhow::Result<()> {
-    use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType};
-    use parquet::file::properties::WriterProperties;
-    use parquet::file::writer::SerializedFileWriter;
-    use std::sync::Arc;
-
-    let mut schema = String::from(
-        "message matrix { REQUIRED BYTE_ARRAY from (UTF8); REQUIRED BYTE_ARRAY to (UTF8);",
-    );
+    use crate::parquet_out::{write, Column};
+    let text =
+        |f: &dyn Fn(&caravan_route::MatrixCell) -> String| resp.cells.iter().map(f).collect();
+    let mut columns = vec![
+        Column::Text("from", text(&|c| resp.sources[c.source].query.clone())),
+        Column::Text("to", text(&|c| resp.targets[c.target].query.clone())),
+    ];
     for m in metrics {
-        schema.push_str(&format!(" OPTIONAL DOUBLE {m};"));
+        let values = resp.cells.iter().map(|c| metric_value(c, m)).collect();
+        columns.push(Column::Number(m.clone(), values));
     }
-    schema.push_str(" REQUIRED BOOLEAN reachable; }");
-    let schema = Arc::new(parquet::schema::parser::parse_message_type(&schema)?);
-    let file = std::fs::File::create(path)?;
-    let mut writer =
-        SerializedFileWriter::new(file, schema, Arc::new(WriterProperties::builder().build()))?;
-    let mut group = writer.next_row_group()?;
-    let text = |f: &dyn Fn(&caravan_route::MatrixCell) -> String| -> Vec<ByteArray> {
-        resp.cells
-            .iter()
-            .map(|c| ByteArray::from(f(c).as_str()))
-            .collect()
-    };
-    let mut column = 0usize;
-    while let Some(mut col) = group.next_column()? {
-        match column {
-            0 => {
-                let v = text(&|c| resp.sources[c.source].query.clone());
-                col.typed::<ByteArrayType>().write_batch(&v, None, None)?;
-            }
-            1 => {
-                let v = text(&|c| resp.targets[c.target].query.clone());
-                col.typed::<ByteArrayType>().write_batch(&v, None, None)?;
-            }
-            k if k < 2 + metrics.len() => {
-                let values: Vec<Option<f64>> = resp
-                    .cells
-                    .iter()
-                    .map(|c| metric_value(c, &metrics[k - 2]))
-                    .collect();
-                let present: Vec<f64> = values.iter().flatten().copied().collect();
-                let levels: Vec<i16> = values.iter().map(|v| v.is_some() as i16).collect();
-                col.typed::<DoubleType>()
-                    .write_batch(&present, Some(&levels), None)?;
-            }
-            _ => {
-                let v: Vec<bool> = resp.cells.iter().map(|c| c.reachable).collect();
-                col.typed::<BoolType>().write_batch(&v, None, None)?;
-            }
-        }
-        col.close()?;
-        column += 1;
-    }
-    group.close()?;
-    writer.close()?;
-    Ok(())
+    columns.push(Column::Bool(
+        "reachable",
+        resp.cells.iter().map(|c| c.reachable).collect(),
+    ));
+    write(path, "matrix", &columns)
 }
 
 fn matrix_csv(resp: &MatrixResponse, metrics: &[String]) -> String {

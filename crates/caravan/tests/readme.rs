@@ -124,16 +124,24 @@ fn names(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn summarize(args: &[&str]) -> String {
+/// Runs `caravan ARGS` on the shipped data: exit code and the JSON it printed.
+fn caravan_json(args: &[&str]) -> (i32, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_caravan"))
         .args(args)
-        .args(["--format", "json"])
         .env(
             "CARAVAN_DATA",
             concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"),
         )
         .output()
         .expect("run caravan");
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+    )
+}
+
+fn summarize(args: &[&str]) -> String {
+    let (code, json) = caravan_json(&[args, &["--format", "json"]].concat());
     let shown: Vec<String> = args
         .iter()
         .map(|a| {
@@ -145,8 +153,6 @@ fn summarize(args: &[&str]) -> String {
         })
         .collect();
     let mut text = format!("$ caravan {}\n", shown.join(" "));
-    let code = out.status.code().unwrap_or(-1);
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     if code != 0 {
         let msg = json["error"]["message"].as_str().unwrap_or("").to_owned();
         text.push_str(&format!("exit {code}: {msg}\n"));
@@ -235,21 +241,6 @@ fn readme_example_outputs_match_the_program() {
 const CORRIDOR_BEGIN: &str = "<!-- BEGIN generated corridor example";
 const CORRIDOR_END: &str = "<!-- END generated corridor example -->";
 const CORRIDOR_MAP: &str = "/../../docs/trans-afghan-corridor.geojson";
-
-fn caravan_json(args: &[&str]) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_caravan"))
-        .args(args)
-        .env(
-            "CARAVAN_DATA",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"),
-        )
-        .output()
-        .expect("run caravan");
-    (
-        out.status.code().unwrap_or(-1),
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
-    )
-}
 
 /// The SCO's named corridor: Tashkent and Termez to five ports, base vs the Trans-Afghan
 /// railway (and with Torkham and Chaman reopened too), as a table; the routes as a map.
