@@ -123,6 +123,7 @@ pub fn accessibility(
                 sources: places.clone(),
                 targets,
                 pairs: None,
+                corridor_keys: false,
                 options: o.clone(),
             })
         };

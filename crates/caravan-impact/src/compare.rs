@@ -158,6 +158,7 @@ pub fn compare(
         sources,
         targets,
         pairs: None,
+        corridor_keys: true,
         options: options.clone(),
     };
     let mut scen_req = base_req.clone();

@@ -63,6 +63,7 @@ pub fn pair_costs_cancellable(
             sources: origins.to_vec(),
             targets: destinations.to_vec(),
             pairs: None,
+            corridor_keys: false,
             options: caravan_route::MatrixOptions::from_route(&RouteRequest {
                 scenario: scenario.clone(),
                 ..template.clone()

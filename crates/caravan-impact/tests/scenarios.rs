@@ -287,6 +287,7 @@ fn every_cell(s: &Scenario, n: usize) -> Vec<Option<f64>> {
             sources: p.clone(),
             targets: p,
             pairs: None,
+            corridor_keys: false,
             options: o,
         })
         .unwrap()

@@ -61,6 +61,7 @@ fn bench(c: &mut Criterion) {
         sources: places.iter().take(100).cloned().collect(),
         targets: places.iter().rev().take(100).cloned().collect(),
         pairs: None,
+        corridor_keys: false,
         options: MatrixOptions::from_route(&req),
     };
     g.bench_function("matrix_100x100", |b| {

@@ -173,6 +173,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sources: pick(&mut rng),
             targets: pick(&mut rng),
             pairs: None,
+            corridor_keys: false,
             options: caravan_route::MatrixOptions::from_route(&req),
         };
         router.matrix(&m)?; // warm: metric and attributes

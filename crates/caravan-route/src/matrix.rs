@@ -9,11 +9,15 @@ use crate::costing::{Parts, Pricing};
 use crate::request::{Criterion, Location, RouteRequest};
 use crate::{endpoints, hierarchy, round, Access, Options, RouteError, Router};
 
-/// Attributes carried along every path: hours, USD, km, kg CO2e, and the corridor key.
-const ATTRS: usize = 5;
+/// Attributes carried along every path: hours, USD, km, kg CO2e; and, only for requests
+/// that ask for it (`corridor_keys`), the corridor key: every attribute costs every matrix.
+const ATTRS: usize = 4;
+const ATTRS_WITH_KEY: usize = 5;
 
-fn attrs(p: &Parts) -> [f64; ATTRS] {
-    [p.hours(), p.usd(), p.km, p.co2e_kg, 0.0]
+fn attrs<const N: usize>(p: &Parts) -> [f64; N] {
+    let mut a = [0.0; N];
+    a[..ATTRS].copy_from_slice(&[p.hours(), p.usd(), p.km, p.co2e_kg]);
+    a
 }
 
 /// An arc's share of a path's corridor key: a code per border crossing and per port, so that
@@ -109,6 +113,10 @@ pub struct MatrixRequest {
     pub pairs: Option<Vec<[usize; 2]>>,
     #[serde(default)]
     pub options: MatrixOptions,
+    /// Carry each cell's corridor key (`MatrixCell::corridor_key`), for comparisons; it costs
+    /// every path an attribute, so plain matrices go without.
+    #[serde(skip)]
+    pub corridor_keys: bool,
 }
 
 /// The route options a matrix applies to every pair.
@@ -171,9 +179,9 @@ impl MatrixOptions {
 }
 
 /// A resolved end: its description and its seeds (empty when unusable).
-struct End {
+struct End<const N: usize> {
     info: MatrixEndpoint,
-    seeds: Vec<Seed<ATTRS>>,
+    seeds: Vec<Seed<N>>,
 }
 
 /// The best value per place from a one-to-all answer.
@@ -193,13 +201,13 @@ pub struct Reach {
 impl Router {
     /// Resolves one matrix end: unknown places are errors (naming which end), ends that cannot
     /// be used are kept with the reason so their cells say unreachable.
-    fn matrix_end(
+    fn matrix_end<const N: usize>(
         &self,
         which: &str,
         i: usize,
         loc: &Location,
         opts: &Options,
-    ) -> Result<End, RouteError> {
+    ) -> Result<End<N>, RouteError> {
         let resolved = self.resolve(loc).map_err(|e| match e {
             RouteError::InvalidRequest(m) => {
                 RouteError::InvalidRequest(format!("{which} {}: {m}", i + 1))
@@ -210,7 +218,7 @@ impl Router {
     }
 
     /// A resolved end with its seeds: the ways the network leaves or reaches it.
-    fn end_at(&self, resolved: crate::prepare::Resolved, opts: &Options) -> End {
+    fn end_at<const N: usize>(&self, resolved: crate::prepare::Resolved, opts: &Options) -> End<N> {
         let mut info = MatrixEndpoint {
             query: resolved.endpoint.query.clone(),
             place_id: resolved.endpoint.place_id.clone(),
@@ -260,6 +268,19 @@ impl Router {
         req: &MatrixRequest,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<MatrixResponse, RouteError> {
+        if req.corridor_keys {
+            self.matrix_carrying::<ATTRS_WITH_KEY>(req, progress)
+        } else {
+            self.matrix_carrying::<ATTRS>(req, progress)
+        }
+    }
+
+    /// `matrix_with_progress` with N attributes along the paths.
+    fn matrix_carrying<const N: usize>(
+        &self,
+        req: &MatrixRequest,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<MatrixResponse, RouteError> {
         let template = req.options.route(
             Location::Place(String::new()),
             Location::Place(String::new()),
@@ -299,7 +320,7 @@ impl Router {
                 .flat_map(|i| (0..targets.len()).map(move |j| (i, j)))
                 .collect(),
         };
-        let seeds_of = |ends: &[End], idx: &[usize]| -> Vec<Vec<Seed<ATTRS>>> {
+        let seeds_of = |ends: &[End<N>], idx: &[usize]| -> Vec<Vec<Seed<N>>> {
             idx.iter().map(|&i| ends[i].seeds.clone()).collect()
         };
         let mut cells: Vec<MatrixCell> = Vec::with_capacity(wanted.len());
@@ -407,14 +428,14 @@ impl Router {
     ) -> Result<(MatrixEndpoint, Vec<Reach>), RouteError> {
         let template = options.route(from.clone(), Location::Place(String::new()));
         let opts = self.options(&template)?;
-        let origin = self.matrix_end("origin", 0, from, &opts)?;
-        let (metric, edge_attrs) = self.customized_with_attrs(&opts.pricing, &opts)?;
+        let origin = self.matrix_end::<ATTRS>("origin", 0, from, &opts)?;
+        let (metric, edge_attrs) = self.customized_with_attrs::<ATTRS>(&opts.pricing, &opts)?;
         let h = self.hierarchy_ref()?;
         let by_node = one_to_all(&h.cch, &metric, &edge_attrs, &origin.seeds);
         let mut out = Vec::new();
         for (i, place) in self.net.places.iter().enumerate() {
             // Places are taken by index: no name search for each of them.
-            let end = self.end_at(self.resolved_place(i, &place.id), &opts);
+            let end = self.end_at::<ATTRS>(self.resolved_place(i, &place.id), &opts);
             let best = end
                 .seeds
                 .iter()
@@ -451,24 +472,26 @@ impl Router {
     }
 
     /// The request's metric (customized as needed) and the attributes of its edges.
-    fn customized_with_attrs(
+    fn customized_with_attrs<const N: usize>(
         &self,
         pricing: &Pricing,
         opts: &Options,
-    ) -> Result<(std::sync::Arc<caravan_cch::Metric>, EdgeAttrs<ATTRS>), RouteError> {
+    ) -> Result<(std::sync::Arc<caravan_cch::Metric>, EdgeAttrs<N>), RouteError> {
         let h = self.hierarchy_ref()?;
         let key = hierarchy::metric_key(pricing, &opts.constraints);
         let weights = || hierarchy::arc_weights(&self.net, &self.graph, pricing, &opts.constraints);
         let (metric, _) = h
             .metric(key, weights, true)
             .ok_or_else(|| RouteError::Hierarchy("no metric".into()))?;
-        let arc_attrs: Vec<[f64; ATTRS]> = self
+        let arc_attrs: Vec<[f64; N]> = self
             .graph
             .arcs
             .iter()
             .map(|a| {
-                let mut x = attrs(&pricing.arc_parts(a));
-                x[4] = corridor_code(&self.net, a);
+                let mut x = attrs::<N>(&pricing.arc_parts(a));
+                if N > ATTRS {
+                    x[ATTRS] = corridor_code(&self.net, a);
+                }
                 x
             })
             .collect();
@@ -477,11 +500,11 @@ impl Router {
     }
 }
 
-fn to_cell(
+fn to_cell<const N: usize>(
     source: usize,
     target: usize,
     weight: f64,
-    a: [f64; ATTRS],
+    a: [f64; N],
     pricing: &Pricing,
 ) -> MatrixCell {
     let reachable = weight.is_finite();
@@ -499,6 +522,6 @@ fn to_cell(
             2,
         ),
         objective: v(weight, 4),
-        corridor_key: reachable.then_some(a[4] as u64),
+        corridor_key: (N > ATTRS && reachable).then(|| a[ATTRS] as u64),
     }
 }

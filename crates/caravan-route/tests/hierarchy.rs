@@ -153,6 +153,7 @@ fn matrix_cells_equal_single_routes() {
             sources: pick(&mut rng, 6),
             targets: pick(&mut rng, 5),
             pairs: None,
+            corridor_keys: false,
             options: options.clone(),
         };
         let m = cch.matrix(&req).expect("matrix");
@@ -204,6 +205,7 @@ fn unreachable_pairs_are_explicit() {
                 Location::Place("Almaty".into()),
             ],
             pairs: None,
+            corridor_keys: false,
             options: MatrixOptions {
                 modes: vec![Layer::Rail],
                 scenario: Scenario {

@@ -248,6 +248,7 @@ pub fn matrix(dir: &Path, a: MatrixArgs) -> Result<(), Failure> {
         sources,
         targets,
         pairs,
+        corridor_keys: false,
         options,
     };
     // A bar on standard error for runs long enough to wait on (hidden when it is not a
